@@ -1,0 +1,42 @@
+"""The Flask app factory: nothing stateful happens at import time."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from sandbox.config import Config
+from sandbox.core import pipeline
+from sandbox.core.context import Sandbox
+from sandbox.core.control import control_blueprint
+from sandbox.core.hostrouting import VendorHostRouter
+from sandbox.registry import load_vendors
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask("sandbox")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.strict_slashes = False
+
+    vendors = load_vendors()
+    sandbox = Sandbox(config, vendors)
+    app.extensions["sandbox"] = sandbox
+
+    for vendor in vendors.values():
+        app.register_blueprint(vendor.blueprint(), url_prefix=vendor.prefix)
+    app.register_blueprint(control_blueprint(), url_prefix="/_sandbox")
+
+    app.before_request(pipeline.detect_vendor)
+    app.after_request(pipeline.journal_response)
+    app.register_error_handler(Exception, pipeline.handle_error)
+
+    app.wsgi_app = VendorHostRouter(  # type: ignore[method-assign]
+        app.wsgi_app, {name: vendor.hosts for name, vendor in vendors.items()}
+    )
+    return app

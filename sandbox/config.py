@@ -1,0 +1,31 @@
+"""Server configuration: storage, fixtures, strictness, journal size and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.core.fixtures import DEFAULT_DIR
+
+DEFAULT_PORT = 8700
+STORE_FILE = "sandbox.json"
+
+
+@dataclass(frozen=True)
+class Config:
+    memory: bool = True
+    data_dir: Path | None = None
+    fixtures_dir: Path = DEFAULT_DIR
+    strict: bool = False  # accept only known credentials
+    journal_size: int = 5000
+    journal_body_cap: int = 4096
+    persist_debounce_seconds: float = 0.2
+    seed: int | None = None  # for the random parts of ids
+    max_body_bytes: int = 1024 * 1024
+    events_kept_per_tenant: int = 10_000
+
+    @property
+    def store_path(self) -> Path | None:
+        if self.memory or self.data_dir is None:
+            return None
+        return self.data_dir / STORE_FILE

@@ -1,0 +1,99 @@
+"""Vendor credentials: which key maps to which tenant, with grants, expiry and revocation."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sandbox.core.store import Store
+
+_TABLE = "_sandbox.credentials"
+
+
+@dataclass
+class Credential:
+    vendor: str
+    secret: str
+    tenant: str
+    grants: list[str] | None = None  # None: every API of the vendor
+    expired: bool = False
+    revoked: bool = False
+    expires_at: str | None = None  # ISO-8601; compared with the tenant's virtual clock
+    user: str = "api-user"
+    origin: str = "control"  # fixture | control | auto
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.vendor}:{self.secret}"
+
+    def allows(self, grant: str) -> bool:
+        return self.grants is None or grant in self.grants
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expired or (self.expires_at is not None and datetime.fromisoformat(self.expires_at) <= now)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def auto_tenant_name(vendor: str, secret: str) -> str:
+    """The tenant an unknown, well-formed key gets: stable across restarts, distinct per key."""
+    return f"{vendor}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"
+
+
+class Credentials:
+    """Every known credential, mirrored in memory for an O(1) lookup on each request."""
+
+    def __init__(self, store: Store, strict: bool = False) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self.strict = strict
+        self._by_key: dict[str, Credential] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        with self._lock:
+            self._by_key = {key: Credential(**row) for key, row in self._store.items(_TABLE)}
+
+    def put(self, credential: Credential) -> bool:
+        """Store the credential; answer whether it is new."""
+        with self._lock:
+            created = credential.key not in self._by_key
+            self._by_key[credential.key] = credential
+            self._store.put(_TABLE, credential.key, credential.to_json())
+        return created
+
+    def get(self, vendor: str, secret: str) -> Credential | None:
+        return self._by_key.get(f"{vendor}:{secret}")
+
+    def find_secret(self, secret: str) -> list[Credential]:
+        return [cred for cred in self._by_key.values() if cred.secret == secret]
+
+    def resolve(self, vendor: str, secret: str, well_formed: Callable[[str], bool]) -> Credential | None:
+        """The credential for a presented key; an unknown well-formed key gets a tenant of its own."""
+        known = self.get(vendor, secret)
+        if known is not None or self.strict or not well_formed(secret):
+            return known
+        credential = Credential(vendor, secret, auto_tenant_name(vendor, secret), origin="auto")
+        self.put(credential)
+        return credential
+
+    def all(self, vendor: str | None = None) -> list[Credential]:
+        return [cred for cred in self._by_key.values() if vendor in (None, cred.vendor)]
+
+    def tenants(self) -> set[str]:
+        return {cred.tenant for cred in self._by_key.values()}
+
+    def drop_all(self) -> None:
+        with self._lock:
+            self._by_key.clear()
+            self._store.drop(_TABLE)
+
+    def load(self, credentials: Iterable[Credential]) -> None:
+        for credential in credentials:
+            self.put(credential)

@@ -1,0 +1,66 @@
+"""The one source of business time: real time plus a global and a per-tenant offset."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sandbox.core.store import Store
+
+_TABLE = "_sandbox.clock"
+
+
+class Clock:
+    """Virtual time = real time (freezegun-controllable) + global offset + the tenant's offset.
+
+    Offsets live in the store so that a restarted server keeps its virtual time. Time only moves
+    forward: transitions that already fell due have been materialised and cannot be taken back.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._offsets: dict[str, float] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        with self._lock:
+            self._offsets = {key: row["offset_seconds"] for key, row in self._store.items(_TABLE)}
+
+    @staticmethod
+    def real_now() -> datetime:
+        return datetime.now(UTC)
+
+    def offset(self, tenant: str | None = None) -> float:
+        total = self._offsets.get("*", 0.0)
+        if tenant is not None:
+            total += self._offsets.get(tenant, 0.0)
+        return total
+
+    def now(self, tenant: str | None = None) -> datetime:
+        return self.real_now() + timedelta(seconds=self.offset(tenant))
+
+    def advance(self, seconds: float, tenant: str | None = None) -> datetime:
+        if seconds < 0:
+            raise ValueError("the sandbox clock only moves forward")
+        key = tenant or "*"
+        with self._lock:
+            self._offsets[key] = self._offsets.get(key, 0.0) + seconds
+            self._store.put(_TABLE, key, {"offset_seconds": self._offsets[key]})
+        return self.now(tenant)
+
+    def advance_to(self, moment: datetime, tenant: str | None = None) -> datetime:
+        return self.advance((moment - self.now(tenant)).total_seconds(), tenant)
+
+    def forget(self, tenant: str | None = None) -> None:
+        """Drop the tenant's offset (or every offset when ``tenant`` is None)."""
+        with self._lock:
+            if tenant is None:
+                self._offsets.clear()
+                self._store.drop(_TABLE)
+            else:
+                self._offsets.pop(tenant, None)
+                self._store.delete(_TABLE, tenant)
+
+    def tenants_ahead(self) -> list[str]:
+        return [key for key in self._offsets if key != "*"]

@@ -1,0 +1,118 @@
+"""The running sandbox: store, clock, journal, ids, credentials, tenants and settings together."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+from sandbox.config import Config
+from sandbox.core.auth import Credentials
+from sandbox.core.clock import Clock
+from sandbox.core.fixtures import load_vendor_fixtures
+from sandbox.core.ids import Ids
+from sandbox.core.journal import Journal
+from sandbox.core.settings import Settings
+from sandbox.core.store import Store
+from sandbox.registry import Vendor
+
+_TENANTS = "_sandbox.tenants"
+
+
+def table_name(vendor: str, collection: str, tenant: str) -> str:
+    """Every tenant's records of one kind live in a table of their own: isolation and O(1) reset."""
+    return f"{vendor}.{collection}/{tenant}"
+
+
+class Sandbox:
+    def __init__(self, config: Config, vendors: Mapping[str, Vendor]) -> None:
+        self.config = config
+        self.vendors = dict(vendors)
+        self.started = time.monotonic()
+        self.store = Store(config.store_path, config.persist_debounce_seconds)
+        self.clock = Clock(self.store)
+        self.journal = Journal(config.journal_size, config.journal_body_cap)
+        self.ids = Ids(config.seed)
+        self.credentials = Credentials(self.store, strict=config.strict)
+        self.settings = Settings(self.store, {n: v.settings_schema for n, v in self.vendors.items()})
+        self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
+        self._seeded: set[tuple[str, str]] = {
+            (tenant, vendor) for tenant, row in self.store.items(_TENANTS) for vendor in row["vendors"]
+        }
+        self._seed_lock = threading.Lock()
+        for vendor in self.vendors.values():
+            vendor.install(self)
+        self._load_fixtures()
+
+    # -- tenants ---------------------------------------------------------------------------------------
+    def ensure_tenant(self, tenant: str, vendor: str) -> None:
+        """Give a tenant its copy of the vendor's reference data the first time it is used."""
+        if (tenant, vendor) in self._seeded:
+            return
+        with self._seed_lock, self.store.lock:
+            if (tenant, vendor) in self._seeded:
+                return
+            self.vendors[vendor].seed_tenant(self, tenant)
+            row = self.store.get(_TENANTS, tenant) or {"vendors": []}
+            row["vendors"] = sorted({*row["vendors"], vendor})
+            self.store.put(_TENANTS, tenant, row)
+            self._seeded.add((tenant, vendor))
+
+    def tenants(self) -> list[str]:
+        return sorted({tenant for tenant, _ in self._seeded} | self.credentials.tenants())
+
+    def now(self, tenant: str | None = None) -> Any:
+        return self.clock.now(tenant)
+
+    # -- reset ---------------------------------------------------------------------------------------
+    def reset(self, tenant: str | None = None) -> None:
+        """Everything back to the fixtures, or one tenant back to fresh reference data.
+
+        Resetting one tenant keeps its credentials, so the key a test holds keeps working.
+        """
+        with self.store.lock:
+            if tenant is None:
+                self.store.drop_where(lambda name: True)
+                self.credentials.reload()
+                self.clock.reload()
+                self.settings.forget()
+                self.journal.clear({})
+                self._seeded.clear()
+                self._load_fixtures()
+                return
+            self.store.drop_where(lambda name: name.endswith(f"/{tenant}"))
+            self.store.delete(_TENANTS, tenant)
+            self.clock.forget(tenant)
+            self.settings.forget(tenant)
+            self.journal.clear({"tenant": tenant})
+            vendors = [vendor for (name, vendor) in self._seeded if name == tenant]
+            self._seeded = {pair for pair in self._seeded if pair[0] != tenant}
+            for vendor in vendors:
+                self.ensure_tenant(tenant, vendor)
+
+    def import_state(self, tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
+        """Replace all state with an export from ``GET /_sandbox/state`` (a snapshot restore)."""
+        with self.store.lock:
+            self.store.replace_all(tables)
+            self.credentials.reload()
+            self.clock.reload()
+            self.settings.clear_cache()
+            self._seeded = {(tenant, vendor) for tenant, row in self.store.items(_TENANTS) for vendor in row["vendors"]}
+
+    def _load_fixtures(self) -> None:
+        """Fixture credentials always win over stored ones; seeding is a no-op for seeded tenants."""
+        for name, vendor in self.vendors.items():
+            credentials = vendor.fixture_credentials(self.fixtures[name])
+            self.credentials.load(credentials)
+            for tenant in sorted({credential.tenant for credential in credentials}):
+                self.ensure_tenant(tenant, name)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def current_sandbox() -> Sandbox:
+    return current_app.extensions["sandbox"]  # type: ignore[no-any-return]

@@ -1,0 +1,68 @@
+"""Serves the app with Granian (chosen by benchmark: see bench/README.md) in one worker process."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sandbox.config import Config
+
+log = logging.getLogger(__name__)
+
+_app: Any = None  # the worker's app, so that its store is written out when the worker stops
+
+
+def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable[[], None]) -> None:
+    """Block serving ``config`` on host:port; call ``on_ready`` once the first request is answered.
+
+    One worker process holds all state (the store is in memory); it is forked after the socket is
+    bound, and its store is flushed when it stops.
+    """
+    from granian.constants import Interfaces
+    from granian.server.mp import MPServer
+
+    def load_app() -> Any:
+        global _app
+        from sandbox.app import create_app
+
+        _app = create_app(config)
+        return _app
+
+    def run_worker(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return MPServer._spawn_wsgi_worker(*args, **kwargs)
+        finally:
+            if _app is not None:
+                _app.extensions["sandbox"].close()
+
+    server = MPServer(
+        target="sandbox.app:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,
+        blocking_threads=threads,
+        log_access=False,
+        workers_kill_timeout=10,
+    )
+    threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
+    server.serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
+
+
+def _announce_when_ready(host: str, port: int, on_ready: Callable[[], None], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    probe_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(probe_host, port, timeout=1)
+            connection.request("GET", "/_sandbox/health")
+            if connection.getresponse().status == 200:
+                on_ready()
+                return
+        except OSError:
+            time.sleep(0.005)
+    log.error("the sandbox did not answer on %s:%s within %.0f s", host, port, timeout)
