@@ -17,10 +17,10 @@ class NotificationSchema(Schema):
         required=True, validate=validate.Regexp(r"^(?=.*\S).{1,254}$", error="must be 1-254 characters, not blank")
     )
     description = fields.String(load_default="", validate=validate.Length(max=500))
-    status = fields.Integer(load_default=1, validate=FLAG)
+    status = fields.Integer(strict=True, load_default=1, validate=FLAG)
     # Vendor's spelling (seed 000), kept on purpose.
-    excepitonAlert = fields.Integer(load_default=0, validate=FLAG)
-    defaultUser = fields.Integer(load_default=0, validate=FLAG)
+    excepitonAlert = fields.Integer(strict=True, load_default=0, validate=FLAG)
+    defaultUser = fields.Integer(strict=True, load_default=0, validate=FLAG)
 
 
 class AlertSettingSchema(Schema):
@@ -46,7 +46,7 @@ class CampaignSchema(Schema):
     imageContent = fields.String(allow_none=True)
     categoryId = fields.String(required=True)
     priority = fields.Integer(
-        load_default=0, validate=validate.Range(0, 2, error="must be 0 (low), 1 (medium) or 2 (high)")
+        strict=True, load_default=0, validate=validate.Range(0, 2, error="must be 0 (low), 1 (medium) or 2 (high)")
     )
     notifications = fields.List(
         fields.Nested(NotificationSchema),
@@ -99,7 +99,7 @@ class WebexSettingsSchema(Schema):
         unknown = EXCLUDE
 
     # imicampaign.eventapi.resp.statuscode: 1 -> 500 (the default here), 0 -> 200 (seed 004).
-    event_failure_status = fields.Integer(load_default=500, validate=validate.OneOf([200, 500]))
+    event_failure_status = fields.Integer(strict=True, load_default=500, validate=validate.OneOf([200, 500]))
     deployment_scheduled_seconds = fields.Float(load_default=60.0, validate=validate.Range(0, 365 * 86400))
     deployment_processing_seconds = fields.Float(load_default=300.0, validate=validate.Range(0, 365 * 86400))
     event_processing_seconds = fields.Float(load_default=1.0, validate=validate.Range(0, 86400))
