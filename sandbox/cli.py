@@ -8,7 +8,7 @@ import click
 
 from sandbox.config import DEFAULT_PORT, Config
 from sandbox.core.fixtures import DEFAULT_DIR
-from sandbox.registry import VENDOR_MODULES
+from sandbox.vendors import VENDOR_MODULES
 
 
 @click.group()

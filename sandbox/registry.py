@@ -17,7 +17,7 @@ from sandbox.core.errors import Catalogue, VendorError
 if TYPE_CHECKING:
     from sandbox.core.context import Sandbox
 
-VENDOR_MODULES = ("webex",)
+from sandbox.vendors import VENDOR_MODULES
 
 AuthFailure = str  # "missing" | "unknown" | "revoked" | "expired" | "not_granted"
 

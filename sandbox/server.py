@@ -19,8 +19,10 @@ _app: Any = None  # the worker's app, so that its store is written out when the 
 def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable[[], None]) -> None:
     """Block serving ``config`` on host:port; call ``on_ready`` once the first request is answered.
 
-    One worker process holds all state (the store is in memory); it is forked after the socket is
-    bound, and its store is flushed when it stops.
+    One worker process holds all state (the store is in memory). Granian binds the socket and forks
+    the worker; the worker builds the app, then probes itself and calls ``on_ready``. The probe runs
+    in the worker on purpose: a thread alive in the parent while it forks can hold an import lock
+    (its first connect imports ``encodings.idna``) that the worker then waits on forever.
     """
     from granian.constants import Interfaces
     from granian.server.mp import MPServer
@@ -30,6 +32,7 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         from sandbox.app import create_app
 
         _app = create_app(config)
+        threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
         return _app
 
     def run_worker(*args: Any, **kwargs: Any) -> Any:
@@ -49,13 +52,12 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         log_access=False,
         workers_kill_timeout=10,
     )
-    threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
     server.serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
 
 
 def _announce_when_ready(host: str, port: int, on_ready: Callable[[], None], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
-    probe_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    probe_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection(probe_host, port, timeout=1)

@@ -20,6 +20,7 @@ from sandbox.core.lifecycle import present_statuses
 
 log = logging.getLogger(__name__)
 
+MAX_ADVANCE_SECONDS = 10 * 365 * 86400
 TENANT_NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="1-64 letters, digits, '.', '_' or '-'")
 
 
@@ -30,7 +31,7 @@ class _Scoped(Schema):
 
 
 class AdvanceSchema(_Scoped):
-    seconds = fields.Float(validate=validate.Range(min=0, max=10 * 365 * 86400), allow_nan=False)
+    seconds = fields.Float(validate=validate.Range(min=0, max=MAX_ADVANCE_SECONDS), allow_nan=False)
     to = fields.DateTime()
 
     @validates_schema
@@ -47,7 +48,8 @@ class CredentialSchema(Schema):
     expired = fields.Boolean(load_default=False)
     revoked = fields.Boolean(load_default=False)
     expires_at = fields.AwareDateTime(default_timezone=UTC)
-    expires_in_seconds = fields.Float(validate=validate.Range(min=0), allow_nan=False)
+    # Bounded so that "now + expires_in_seconds" stays a datetime (an unbounded value answered 500).
+    expires_in_seconds = fields.Float(validate=validate.Range(min=0, max=100 * 365 * 86400), allow_nan=False)
     user = fields.String(validate=validate.Length(1, 128))
 
 
@@ -90,6 +92,9 @@ def control_blueprint() -> Blueprint:
                 sandbox.clock.advance(body["seconds"], tenant)
             else:
                 moment = body["to"] if body["to"].tzinfo else body["to"].replace(tzinfo=UTC)
+                # The same bound as "seconds": a clock near datetime.max would overflow on every later read.
+                if (moment - sandbox.clock.now(tenant)).total_seconds() > MAX_ADVANCE_SECONDS:
+                    raise ValueError("the sandbox clock moves at most 10 years per call")
                 sandbox.clock.advance_to(moment, tenant)
         except ValueError as error:
             raise ControlError(400, "invalid_clock", str(error)) from error
@@ -115,8 +120,11 @@ def control_blueprint() -> Blueprint:
     def journal() -> Any:
         sandbox = current_sandbox()
         limit = request.args.get("limit", type=int)
-        entries = sandbox.journal.query(_journal_filters(sandbox), limit)
-        return jsonify(requests=[entry.to_json() for entry in entries], total=len(entries))
+        if "limit" in request.args and (limit is None or limit < 0):  # a negative one dropped the oldest
+            raise ControlError(400, "invalid_request", "limit: a non-negative integer is expected")
+        matched = sandbox.journal.query(_journal_filters(sandbox))
+        shown = matched[-limit:] if limit else matched
+        return jsonify(requests=[entry.to_json() for entry in shown], total=len(matched))
 
     @bp.delete("/requests")
     def clear_journal() -> Any:
@@ -133,7 +141,7 @@ def control_blueprint() -> Blueprint:
     def patch_settings() -> Any:
         sandbox = current_sandbox()
         body = _raw_body()
-        tenant = scope(sandbox, _Scoped().load({k: v for k, v in body.items() if k in _Scoped().fields}))
+        tenant = scope(sandbox, _load(_Scoped, {k: v for k, v in body.items() if k in _Scoped().fields}))
         changes = {k: v for k, v in body.items() if k not in _Scoped().fields}
         return jsonify(tenant=tenant, **sandbox.settings.patch(tenant, changes))
 
@@ -155,7 +163,12 @@ def control_blueprint() -> Blueprint:
             isinstance(rows, dict) and all(isinstance(row, dict) for row in rows.values()) for rows in tables.values()
         ):
             raise ControlError(400, "invalid_state", '"tables" must map table names to {key: record}')
-        sandbox.import_state(tables)
+        previous = sandbox.store.export()
+        try:
+            sandbox.import_state(tables)
+        except (KeyError, TypeError, ValueError) as error:  # well-shaped tables whose records do not load
+            sandbox.import_state(previous)
+            raise ControlError(400, "invalid_state", f"the state does not load: {error!r}") from error
         return jsonify(imported=len(tables))
 
     @bp.get("/images/<vendor>/<tenant>/<key>")
@@ -204,14 +217,15 @@ def _credential(sandbox: Sandbox, body: dict[str, Any]) -> Credential:
             400, "invalid_credential", f"unknown grants {unknown}; {vendor.name} has {list(vendor.grants)}"
         )
     secret = body.get("secret") or sandbox.ids.token(40)
+    tenant = body.get("tenant") or auto_tenant_name(vendor.name, secret)
     expires_at = body.get("expires_at")
     if "expires_in_seconds" in body:
-        tenant_now = sandbox.clock.now(body.get("tenant"))
+        tenant_now = sandbox.clock.now(tenant)  # the key's own tenant's clock is the one it expires by
         expires_at = datetime.fromtimestamp(tenant_now.timestamp() + body["expires_in_seconds"], UTC)
     return Credential(
         vendor=vendor.name,
         secret=secret,
-        tenant=body.get("tenant") or auto_tenant_name(vendor.name, secret),
+        tenant=tenant,
         grants=grants,
         expired=body["expired"],
         revoked=body["revoked"],

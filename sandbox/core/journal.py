@@ -53,12 +53,11 @@ class Journal:
         with self._lock:
             self._entries.append(JournalEntry(seq=next(self._seq), **fields))
 
-    def query(self, filters: Mapping[str, str], limit: int | None = None) -> list[JournalEntry]:
+    def query(self, filters: Mapping[str, str]) -> list[JournalEntry]:
         """Entries matching every filter, oldest first; ``path`` is a glob, ``method`` any case."""
         with self._lock:
             entries = list(self._entries)
-        matched = [entry for entry in entries if _matches(entry, filters)]
-        return matched[-limit:] if limit else matched
+        return [entry for entry in entries if _matches(entry, filters)]
 
     def clear(self, filters: Mapping[str, str]) -> int:
         with self._lock:

