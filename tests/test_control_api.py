@@ -718,3 +718,35 @@ def test_unknown_control_path_is_a_404_json_error(sandbox_client: FlaskClient) -
 
 def test_wrong_method_on_a_control_path_is_a_405_json_error(sandbox_client: FlaskClient) -> None:
     assert_control_error(sandbox_client.delete("/_sandbox/health"), 405)
+
+
+def test_control_bodies_are_json_whatever_the_content_type(sandbox_client):
+    response = sandbox_client.post(
+        "/_sandbox/clock/advance",
+        data='{"seconds": 5, "tenant": "demo"}',
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["offset_seconds"] == 5
+
+
+def test_a_misspelt_setting_is_rejected(sandbox_client):
+    response = sandbox_client.patch("/_sandbox/settings", json={"webex": {"event_failure_staus": 200}})
+    assert response.status_code == 400
+    assert "event_failure_staus" in response.get_json()["message"]
+    assert sandbox_client.get("/_sandbox/settings").get_json()["webex"]["event_failure_status"] == 500
+
+
+def test_repeated_advances_cannot_push_the_clock_past_year_9000(sandbox_client):
+    ten_years = 10 * 365 * 86400
+    statuses = {
+        sandbox_client.post("/_sandbox/clock/advance", json={"seconds": ten_years}).status_code for _ in range(800)
+    }
+    assert statuses == {200, 400}
+    assert sandbox_client.get("/_sandbox/health").status_code == 200
+    assert (
+        sandbox_client.get(
+            "/webex/v1/campaigns", headers={"authorization": "Bearer demo-webex-api-key-0001"}
+        ).status_code
+        == 200
+    )

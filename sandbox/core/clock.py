@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sandbox.core.store import Store
 
 _TABLE = "_sandbox.clock"
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # far from datetime.max, so later arithmetic never overflows
 
 
 class Clock:
@@ -45,6 +46,8 @@ class Clock:
             raise ValueError("the sandbox clock only moves forward")
         key = tenant or "*"
         with self._lock:
+            if self.now(tenant) + timedelta(seconds=seconds) > _LATEST:
+                raise ValueError(f"the sandbox clock cannot go past {_LATEST.date().isoformat()}")
             self._offsets[key] = self._offsets.get(key, 0.0) + seconds
             self._store.put(_TABLE, key, {"offset_seconds": self._offsets[key]})
         return self.now(tenant)

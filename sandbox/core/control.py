@@ -246,7 +246,8 @@ def _journal_filters(sandbox: Sandbox) -> dict[str, str]:
 def _raw_body() -> dict[str, Any]:
     if not request.get_data(cache=True).strip():
         return {}
-    body = request.get_json(silent=True)
+    # Any content type: `curl -d '{...}'` sends a form type, and control calls are always JSON.
+    body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict):
         raise ControlError(400, "invalid_json", "the body must be a JSON object")
     return body

@@ -91,7 +91,12 @@ class KeyedStorage(Storage):
             self._dirty.wait()
             if self._closed.wait(self._debounce):
                 break
-            self.flush()
+            try:
+                self.flush()
+            except OSError:
+                # Disk full, folder gone...: keep the state in memory and try again later.
+                log.exception("could not write the store to %s; retrying", self._path)
+                self._closed.wait(1.0)
 
     def flush(self) -> None:
         """Write the current state to disk now, if there is a file and anything changed."""

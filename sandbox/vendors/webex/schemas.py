@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 FLAG = validate.OneOf([0, 1], error="must be 0 or 1")
 
@@ -96,7 +96,7 @@ class WebexSettingsSchema(Schema):
     """``PATCH /_sandbox/settings {"webex": {...}}``."""
 
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE  # a misspelt setting must not pass silently
 
     # imicampaign.eventapi.resp.statuscode: 1 -> 500 (the default here), 0 -> 200 (seed 004).
     event_failure_status = fields.Integer(strict=True, load_default=500, validate=validate.OneOf([200, 500]))
