@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Byte-compile the sources: an editable install leaves none, and where PYTHONDONTWRITEBYTECODE is set
+# Python would compile every module at each start (about 25 ms of the 0.3 s start budget).
+compile: $(STAMP)
+	$(BIN)/python -m compileall -q sandbox
+
+run: compile
 	$(BIN)/campaign-sandbox serve --data-dir .sandbox-data
 
 test: $(STAMP)
@@ -27,7 +32,7 @@ format: $(STAMP)
 	$(BIN)/ruff format sandbox tests bench
 	$(BIN)/ruff check --fix sandbox tests bench
 
-bench: $(STAMP)
+bench: compile
 	$(BIN)/python bench/run.py
 
 clean:
