@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from sandbox.config import DEFAULT_PORT, Config
-from sandbox.core.fixtures import DEFAULT_DIR
+from sandbox.config import DEFAULT_FIXTURES_DIR, DEFAULT_PORT, Config
 from sandbox.vendors import VENDOR_MODULES
 
 
@@ -26,7 +25,7 @@ def main() -> None:
     "--fixtures",
     "fixtures_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=DEFAULT_DIR,
+    default=DEFAULT_FIXTURES_DIR,
     show_default=True,
     help="Demo tenant and reference data, one folder per vendor.",
 )

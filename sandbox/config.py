@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sandbox.core.fixtures import DEFAULT_DIR
-
 DEFAULT_PORT = 8700
+DEFAULT_FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures"
 STORE_FILE = "sandbox.json"
 
 
@@ -15,7 +14,7 @@ STORE_FILE = "sandbox.json"
 class Config:
     memory: bool = True
     data_dir: Path | None = None
-    fixtures_dir: Path = DEFAULT_DIR
+    fixtures_dir: Path = DEFAULT_FIXTURES_DIR
     strict: bool = False  # accept only known credentials
     journal_size: int = 5000
     journal_body_cap: int = 4096

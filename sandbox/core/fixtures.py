@@ -8,8 +8,6 @@ from typing import Any
 
 import yaml
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "fixtures"
-
 
 def load_vendor_fixtures(root: Path, vendor: str) -> dict[str, Any]:
     """``{file stem: parsed content}`` for every ``fixtures/<vendor>/*.yaml|*.yml|*.json``."""
