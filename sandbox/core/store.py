@@ -7,6 +7,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ class KeyedStorage(Storage):
     def __init__(self, path: Path | None = None, debounce: float = 0.2) -> None:
         self._path = path
         self._debounce = debounce
+        self._pause = debounce
         self._data: dict[str, dict[str, Mapping]] = {}
         self._dirty = threading.Event()
         self._closed = threading.Event()
@@ -89,10 +91,13 @@ class KeyedStorage(Storage):
     def _write_loop(self) -> None:
         while not self._closed.is_set():
             self._dirty.wait()
-            if self._closed.wait(self._debounce):
+            if self._closed.wait(self._pause):
                 break
+            started = time.monotonic()
             try:
                 self.flush()
+                # A full write is O(n): under steady load, keep it to about a fifth of the time.
+                self._pause = max(self._debounce, 4 * (time.monotonic() - started))
             except OSError:
                 # Disk full, folder gone...: keep the state in memory and try again later.
                 log.exception("could not write the store to %s; retrying", self._path)
