@@ -89,11 +89,6 @@ class Credentials:
     def tenants(self) -> set[str]:
         return {cred.tenant for cred in self._by_key.values()}
 
-    def drop_all(self) -> None:
-        with self._lock:
-            self._by_key.clear()
-            self._store.drop(_TABLE)
-
     def load(self, credentials: Iterable[Credential]) -> None:
         for credential in credentials:
             self.put(credential)

@@ -64,6 +64,3 @@ class Clock:
             else:
                 self._offsets.pop(tenant, None)
                 self._store.delete(_TABLE, tenant)
-
-    def tenants_ahead(self) -> list[str]:
-        return [key for key in self._offsets if key != "*"]

@@ -64,9 +64,6 @@ class Sandbox:
     def tenants(self) -> list[str]:
         return sorted({tenant for tenant, _ in self._seeded} | self.credentials.tenants())
 
-    def now(self, tenant: str | None = None) -> Any:
-        return self.clock.now(tenant)
-
     # -- reset ---------------------------------------------------------------------------------------
     def reset(self, tenant: str | None = None) -> None:
         """Everything back to the fixtures, or one tenant back to fresh reference data.

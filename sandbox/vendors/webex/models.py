@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError
 
 from sandbox.core.context import Sandbox, table_name
 from sandbox.core.errors import describe_validation
-from sandbox.core.lifecycle import Lifecycle, status_at
+from sandbox.core.lifecycle import Lifecycle
 from sandbox.vendors.webex.errors import error
 from sandbox.vendors.webex.schemas import CampaignSchema, DeploymentSchema
 
@@ -181,10 +181,6 @@ class WebexBackend:
                 {"deploymentsCount": campaign["deploymentsCount"] + 1, "channels": channels},
             )
         return {"id": deployment_id, "name": info["deploymentName"], "message": "Deployment created successfully."}
-
-    def deployment_status(self, deployment_id: str) -> str | None:
-        found = self.store.get(self._table("deployments"), deployment_id)
-        return status_at(found["timeline"], self._now()) if found else None
 
     # -- Event API -----------------------------------------------------------------------------------
     def trigger_event(self, body: dict[str, Any]) -> dict[str, Any]:
