@@ -41,7 +41,7 @@ def sandbox_app(sandbox_config: Config) -> Iterator[Flask]:
 @pytest.fixture
 def sandbox(sandbox_app: Flask) -> Sandbox:
     """The running sandbox behind ``sandbox_app`` (store, clock, journal, credentials...)."""
-    return sandbox_app.extensions["sandbox"]  # type: ignore[no-any-return]
+    return sandbox_app.extensions["sandbox"]
 
 
 @pytest.fixture

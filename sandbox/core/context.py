@@ -112,4 +112,4 @@ class Sandbox:
 
 
 def current_sandbox() -> Sandbox:
-    return current_app.extensions["sandbox"]  # type: ignore[no-any-return]
+    return current_app.extensions["sandbox"]

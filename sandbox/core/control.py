@@ -263,7 +263,7 @@ def _args(schema: type[Schema]) -> dict[str, Any]:
 
 def _load(schema: type[Schema], data: dict[str, Any]) -> dict[str, Any]:
     try:
-        return schema().load(data)  # type: ignore[no-any-return]
+        return schema().load(data)
     except ValidationError as error:
         raise ControlError(400, "invalid_request", describe_validation(error.messages)) from error
 

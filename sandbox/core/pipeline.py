@@ -24,7 +24,7 @@ def current_vendor() -> Vendor | None:
 
 
 def tenant() -> str:
-    return g.tenant  # type: ignore[no-any-return]
+    return g.tenant
 
 
 def detect_vendor() -> None:

@@ -43,7 +43,7 @@ DEPLOYMENT_SCHEMA = DeploymentSchema()
 
 def _load(schema: Schema, body: dict[str, Any]) -> dict[str, Any]:
     try:
-        return schema.load(body)  # type: ignore[no-any-return]
+        return schema.load(body)
     except ValidationError as failure:
         raise error("validation_failed", description=describe_validation(failure.messages)) from None
 
