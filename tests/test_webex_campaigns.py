@@ -241,3 +241,10 @@ def test_unknown_path_under_webex_is_404_404(sandbox_client):
 def test_wrong_method_is_405_405(sandbox_client):
     assert_webex_error(sandbox_client.delete(CAMPAIGNS, headers=auth()), 405, 405, "Method not supported")
     assert_webex_error(sandbox_client.patch(f"{CAMPAIGNS}/1", headers=auth()), 405, 405, "Method not supported")
+
+
+def test_logo_as_a_data_uri_is_accepted_and_served_decoded(sandbox_client):
+    content = "data:image/png;base64," + png_base64(10, 10)
+    campaign_id = create(sandbox_client, campaign_body(imageName="logo.png", imageContent=content)).get_json()["id"]
+    image_uri = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["imageUri"]
+    assert sandbox_client.get(image_uri).data.startswith(b"\x89PNG")

@@ -39,9 +39,7 @@ class Sandbox:
         self.credentials = Credentials(self.store, strict=config.strict)
         self.settings = Settings(self.store, {n: v.settings_schema for n, v in self.vendors.items()})
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
-        self._seeded: set[tuple[str, str]] = {
-            (tenant, vendor) for tenant, row in self.store.items(_TENANTS) for vendor in row["vendors"]
-        }
+        self._seeded = self._seeded_in_store()
         self._seed_lock = threading.Lock()
         for vendor in self.vendors.values():
             vendor.install(self)
@@ -97,7 +95,11 @@ class Sandbox:
             self.credentials.reload()
             self.clock.reload()
             self.settings.clear_cache()
-            self._seeded = {(tenant, vendor) for tenant, row in self.store.items(_TENANTS) for vendor in row["vendors"]}
+            self._seeded = self._seeded_in_store()
+
+    def _seeded_in_store(self) -> set[tuple[str, str]]:
+        """The (tenant, vendor) pairs whose reference data the store already holds."""
+        return {(tenant, vendor) for tenant, row in self.store.items(_TENANTS) for vendor in row["vendors"]}
 
     def _load_fixtures(self) -> None:
         """Fixture credentials always win over stored ones; seeding is a no-op for seeded tenants."""

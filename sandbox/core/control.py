@@ -141,8 +141,9 @@ def control_blueprint() -> Blueprint:
     def patch_settings() -> Any:
         sandbox = current_sandbox()
         body = _raw_body()
-        tenant = scope(sandbox, _load(_Scoped, {k: v for k, v in body.items() if k in _Scoped().fields}))
-        changes = {k: v for k, v in body.items() if k not in _Scoped().fields}
+        scope_keys = _Scoped().fields
+        tenant = scope(sandbox, _load(_Scoped, {k: v for k, v in body.items() if k in scope_keys}))
+        changes = {k: v for k, v in body.items() if k not in scope_keys}
         return jsonify(tenant=tenant, **sandbox.settings.patch(tenant, changes))
 
     @bp.get("/state")

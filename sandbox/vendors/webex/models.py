@@ -130,8 +130,7 @@ class WebexBackend:
         }
 
     def _store_logo(self, campaign_id: str, content: str) -> str:
-        mimetype = check_logo(content)
-        payload = content.split(",", 1)[1] if content.startswith("data:") else content
+        mimetype, payload = check_logo(content)
         self.store.put(self._table("images"), campaign_id, {"mimetype": mimetype, "content": payload})
         return f"/_sandbox/images/{VENDOR}/{self.tenant}/{campaign_id}"
 
@@ -259,8 +258,8 @@ def render_template(template: str, values: dict[str, Any]) -> str:
         return f"[template error: {failure}]"
 
 
-def check_logo(content: str) -> str:
-    """The logo's MIME type, after checking it is a base64 image of at most 100x100 px (seed 000)."""
+def check_logo(content: str) -> tuple[str, str]:
+    """The logo's MIME type and base64 payload, once checked to be an image of at most 100x100 px (seed 000)."""
     payload = content.split(",", 1)[1] if content.startswith("data:") else content
     try:
         raw = base64.b64decode(payload, validate=True)
@@ -279,4 +278,4 @@ def check_logo(content: str) -> str:
             "validation_failed",
             description=f"imageContent: the logo is {width}x{height} px; at most 100x100 px is allowed",
         )
-    return mimetype
+    return mimetype, payload
