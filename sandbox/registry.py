@@ -13,11 +13,10 @@ from werkzeug.datastructures import Headers
 
 from sandbox.core.auth import Credential
 from sandbox.core.errors import Catalogue, VendorError
+from sandbox.vendors import VENDOR_MODULES
 
 if TYPE_CHECKING:
     from sandbox.core.context import Sandbox
-
-from sandbox.vendors import VENDOR_MODULES
 
 AuthFailure = str  # "missing" | "unknown" | "revoked" | "expired" | "not_granted"
 

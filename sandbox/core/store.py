@@ -30,6 +30,11 @@ def clone(value: Any) -> Any:
     return value
 
 
+def _copy_in(record: Mapping[str, Any]) -> Record:
+    # Every caller passes a dict; copying it through dict() first would copy its top level twice.
+    return clone(record if isinstance(record, dict) else dict(record))
+
+
 class KeyedTable(Table):
     """A TinyDB table whose documents are keyed by the resource's own string id.
 
@@ -156,7 +161,7 @@ class Store:
 
     def insert(self, table: str, key: str, record: Mapping[str, Any]) -> None:
         with self.lock:
-            document = Document(clone(dict(record)), doc_id=key)  # type: ignore[arg-type]
+            document = Document(_copy_in(record), doc_id=key)  # type: ignore[arg-type]
             self._table(table).insert(document)
 
     def put(self, table: str, key: str, record: Mapping[str, Any]) -> None:
@@ -164,7 +169,7 @@ class Store:
         with self.lock:
             # Not TinyDB's upsert: it merges into the stored dict in place, which keeps stale fields and
             # mutates a record the writer thread's snapshot may be serialising.
-            self._storage.read().setdefault(table, {})[key] = clone(dict(record))
+            self._storage.read().setdefault(table, {})[key] = _copy_in(record)
             self._storage.touch()
 
     def get(self, table: str, key: str) -> Record | None:
@@ -178,7 +183,7 @@ class Store:
             if key not in raw:
                 raise KeyError(key)
             # Replace rather than mutate, so snapshots taken by the writer thread stay consistent.
-            raw[key] = {**raw[key], **clone(dict(fields))}
+            raw[key] = {**raw[key], **_copy_in(fields)}
             self._storage.touch()
 
     def delete(self, table: str, key: str) -> bool:
@@ -238,7 +243,7 @@ class Store:
     def replace_all(self, data: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
         with self.lock:
             self._db.drop_tables()
-            self._storage.write({name: dict(clone(dict(table))) for name, table in data.items()})
+            self._storage.write({name: _copy_in(table) for name, table in data.items()})
 
     def flush(self) -> None:
         self._storage.flush()
