@@ -31,6 +31,9 @@ def create_app(config: Config | None = None) -> Flask:
     for vendor in vendors.values():
         app.register_blueprint(vendor.blueprint(), url_prefix=vendor.prefix)
     app.register_blueprint(control_blueprint(), url_prefix="/_sandbox")
+    for vendor in vendors.values():
+        if vendor.control is not None:
+            app.register_blueprint(vendor.control(), url_prefix=f"/_sandbox/{vendor.name}")
 
     app.before_request(pipeline.detect_vendor)
     app.after_request(pipeline.journal_response)

@@ -13,6 +13,7 @@ from werkzeug.datastructures import Headers
 
 from sandbox.core.auth import Credential
 from sandbox.core.errors import Catalogue, VendorError
+from sandbox.core.machines import Machine
 from sandbox.vendors import VENDOR_MODULES
 
 if TYPE_CHECKING:
@@ -35,11 +36,14 @@ class Vendor:
     auth_error: Callable[[AuthFailure], VendorError]
     invalid_json: Callable[[str], VendorError]  # detail -> the vendor's malformed-body error
     extract_secret: Callable[[Headers], str | None]
+    auth_header: Callable[[str], dict[str, str]]  # secret -> the headers a client sends (docs, tests)
     well_formed: Callable[[str], bool]
     fixture_credentials: Callable[[dict[str, Any]], list[Credential]]
     seed_tenant: Callable[[Sandbox, str], None]
     settings_schema: type[Schema]
-    install: Callable[[Sandbox], None] = lambda sandbox: None  # lifecycle hooks and the like
+    machines: tuple[Machine, ...] = ()  # lifecycles the engine runs for this vendor
+    control: Callable[[], Blueprint] | None = None  # vendor-specific control calls, at /_sandbox/<vendor>
+    install: Callable[[Sandbox], None] = lambda sandbox: None
 
     @property
     def prefix(self) -> str:

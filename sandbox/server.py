@@ -32,6 +32,7 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         from sandbox.app import create_app
 
         _app = create_app(config)
+        _app.extensions["sandbox"].lifecycles.start_ticker()
         threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
         return _app
 

@@ -15,6 +15,7 @@ from sandbox.core.clock import Clock
 from sandbox.core.fixtures import load_vendor_fixtures
 from sandbox.core.ids import Ids
 from sandbox.core.journal import Journal
+from sandbox.core.lifecycle import Lifecycles
 from sandbox.core.settings import Settings
 from sandbox.core.store import Store
 from sandbox.registry import Vendor
@@ -39,6 +40,11 @@ class Sandbox:
         self.credentials = Credentials(self.store, strict=config.strict)
         self.settings = Settings(self.store, {n: v.settings_schema for n, v in self.vendors.items()})
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
+        self.lifecycles = Lifecycles(self)
+        for vendor in self.vendors.values():
+            for machine in vendor.machines:
+                self.lifecycles.register(machine)
+        self.lifecycles.reload()
         self._seeded = self._seeded_in_store()
         self._seed_lock = threading.Lock()
         for vendor in self.vendors.values():
@@ -76,12 +82,14 @@ class Sandbox:
                 self.settings.forget()
                 self.journal.clear({})
                 self._seeded.clear()
+                self.lifecycles.reload()
                 self._load_fixtures()
                 return
             self.store.drop_where(lambda name: name.endswith(f"/{tenant}"))
             self.store.delete(_TENANTS, tenant)
             self.clock.forget(tenant)
             self.settings.forget(tenant)
+            self.lifecycles.forget(tenant)
             self.journal.clear({"tenant": tenant})
             vendors = [vendor for (name, vendor) in self._seeded if name == tenant]
             self._seeded = {pair for pair in self._seeded if pair[0] != tenant}
@@ -95,6 +103,7 @@ class Sandbox:
             self.credentials.reload()
             self.clock.reload()
             self.settings.clear_cache()
+            self.lifecycles.reload()
             self._seeded = self._seeded_in_store()
 
     def _seeded_in_store(self) -> set[tuple[str, str]]:
@@ -110,6 +119,7 @@ class Sandbox:
                 self.ensure_tenant(tenant, name)
 
     def close(self) -> None:
+        self.lifecycles.stop_ticker()
         self.store.close()
 
 

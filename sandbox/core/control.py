@@ -1,4 +1,4 @@
-"""The sandbox's own API under ``/_sandbox``: health, reset, clock, credentials, journal, settings, state."""
+"""The sandbox's own API under ``/_sandbox``: health, reset, clock, lifecycles, credentials, journal, state."""
 
 from __future__ import annotations
 
@@ -98,7 +98,39 @@ def control_blueprint() -> Blueprint:
                 sandbox.clock.advance_to(moment, tenant)
         except ValueError as error:
             raise ControlError(400, "invalid_clock", str(error)) from error
-        return jsonify(_clock_view(sandbox, tenant))
+        applied = sandbox.lifecycles.tick(tenant)
+        return jsonify({**_clock_view(sandbox, tenant), "transitions": applied})
+
+    @bp.get("/lifecycles")
+    def lifecycles() -> Any:
+        sandbox = current_sandbox()
+        tenant = scope(sandbox, _args(_Scoped))
+        return jsonify(tenant=tenant, lifecycles=sandbox.lifecycles.describe(tenant))
+
+    @bp.post("/lifecycles")
+    def configure_lifecycle() -> Any:
+        sandbox = current_sandbox()
+        body = _raw_body()
+        scope_keys = _Scoped().fields
+        tenant = scope(sandbox, _load(_Scoped, {k: v for k, v in body.items() if k in scope_keys}))
+        name = body.get("lifecycle")
+        if not isinstance(name, str):
+            raise ControlError(
+                400, "invalid_lifecycle", f'"lifecycle" names one of {sorted(sandbox.lifecycles.machines)}'
+            )
+        unknown = sorted(set(body) - set(scope_keys) - {"lifecycle", "mode", "durations", "outcome", "id"})
+        if unknown:
+            raise ControlError(400, "invalid_lifecycle", f"unknown fields {unknown}")
+        if "id" in body:
+            if tenant is None:
+                raise ControlError(400, "invalid_lifecycle", 'forcing one record needs "tenant" or "credential"')
+            if set(body) - set(scope_keys) - {"lifecycle", "id", "outcome"}:
+                raise ControlError(400, "invalid_lifecycle", 'with "id", only "outcome" can be given')
+            record = sandbox.lifecycles.force(tenant, name, str(body["id"]), body.get("outcome"))
+            return jsonify(tenant=tenant, lifecycle=name, record=record)
+        changes: dict[str, Any] = {k: body[k] for k in ("mode", "durations", "outcome") if k in body}
+        config = sandbox.lifecycles.configure(tenant, name, changes)
+        return jsonify(tenant=tenant, lifecycle=name, config=config)
 
     @bp.get("/credentials")
     def list_credentials() -> Any:

@@ -1,21 +1,397 @@
-"""Declarative lifecycles: a resource's states and their virtual durations, read from the clock."""
+"""The lifecycle engine: moves records through their declared machines on the sandbox clock."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from sandbox.core.errors import ControlError
+from sandbox.core.machines import DEFAULT, MODES, Machine, Transition
+
+if TYPE_CHECKING:
+    from sandbox.core.context import Sandbox
+
+log = logging.getLogger(__name__)
+
+BOOK = "_lifecycle"  # the engine's bookkeeping inside each tracked record
+HISTORY_KEPT = 50
+_CONFIG = "_sandbox.lifecycles"
+_GLOBAL = "*"
+
+
+def schedule_table(tenant: str) -> str:
+    """Pending records per tenant: a tenant reset drops them with the tenant's other tables."""
+    return f"_sandbox.schedule/{tenant}"
+
+
+class LifecycleRefused(Exception):
+    """An action asked of a record whose state does not allow it; the vendor maps it to its own error."""
+
+    def __init__(self, machine: str, action: str, state: str) -> None:
+        super().__init__(f"{machine}: {action} is not possible in {state}")
+        self.machine = machine
+        self.action = action
+        self.state = state
+
+
+class Lifecycles:
+    """Every tracked record is either settled or waits for a timed step with a due time.
+
+    Due steps are kept in one heap per tenant (tenants have their own clocks) and applied in time
+    order, each at its own due time, whenever the tenant's clock is read by a request, advanced by the
+    control API, or ticked by the server's background thread. Nothing here knows any vendor.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.store = sandbox.store
+        self.machines: dict[str, Machine] = {}
+        self._heaps: dict[str, list[tuple[float, int, str, str]]] = {}
+        self._order = itertools.count()
+        self._config_cache: dict[tuple[str, str], dict[str, Any]] = {}
+        self._ticker: threading.Thread | None = None
+        self._stop = threading.Event()
+        # Set by the request pipeline: the outcome a scenario rule asks for the record a request touches.
+        self.requested_outcome: Callable[[str], str | None] = lambda machine: None
+
+    def register(self, machine: Machine) -> None:
+        self.machines[machine.name] = machine
+
+    def machine(self, name: str) -> Machine:
+        return self.machines[name]
+
+    def table(self, machine: Machine, tenant: str) -> str:
+        from sandbox.core.context import table_name
+
+        return table_name(machine.vendor, machine.collection, tenant)
+
+    # -- per-tenant configuration ---------------------------------------------------------------------
+    def config(self, tenant: str | None, name: str) -> dict[str, Any]:
+        """Mode, durations and forced outcome in force: the tenant's, over the global ones, over defaults."""
+        key = (tenant or _GLOBAL, name)
+        cached = self._config_cache.get(key)
+        if cached is not None:
+            return cached
+        machine = self.machines[name]
+        merged: dict[str, Any] = {"mode": "time", "durations": dict(machine.durations), "outcome": None}
+        for scope in (_GLOBAL, tenant) if tenant not in (None, _GLOBAL) else (_GLOBAL,):
+            stored = (self.store.get(_CONFIG, scope) or {}).get(name, {})
+            merged["durations"].update(stored.get("durations", {}))
+            merged.update({k: v for k, v in stored.items() if k != "durations"})
+        self._config_cache[key] = merged
+        return merged
+
+    def configure(self, tenant: str | None, name: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply ``mode``/``durations``/``outcome`` for one tenant (or globally), then re-time pending records."""
+        machine = self._known(name)
+        scope = tenant or _GLOBAL
+        with self.store.lock:
+            stored = self.store.get(_CONFIG, scope) or {}
+            entry = dict(stored.get(name, {}))
+            if "mode" in changes:
+                if changes["mode"] not in MODES:
+                    raise ControlError(400, "invalid_lifecycle", f"mode: one of {list(MODES)}")
+                entry["mode"] = changes["mode"]
+            if "durations" in changes:
+                entry["durations"] = {**entry.get("durations", {}), **self._durations(machine, changes["durations"])}
+            if "outcome" in changes:
+                entry["outcome"] = self._outcome_name(machine, changes["outcome"])
+            stored[name] = entry
+            self.store.put(_CONFIG, scope, stored)
+            self._config_cache.clear()
+            for pending_tenant in [tenant] if tenant else self._tenants_with_pending():
+                self._retime(machine, pending_tenant)
+                self._run_due(pending_tenant)
+        return self.config(tenant, name)
+
+    def force(self, tenant: str, name: str, key: str, outcome: str | None) -> dict[str, Any]:
+        """Force the branch one record takes at its next timed step (and those after it)."""
+        machine = self._known(name)
+        outcome = self._outcome_name(machine, outcome)
+        with self.store.lock:
+            record = self.store.get(self.table(machine, tenant), key)
+            if record is None:
+                raise ControlError(404, "not_found", f"no {name} record {key!r} for tenant {tenant!r}")
+            book = {**record.get(BOOK, {}), "outcome": outcome}
+            self.store.update(self.table(machine, tenant), key, {BOOK: book})
+            return {"id": key, machine.field: record.get(machine.field), "outcome": outcome}
+
+    def _known(self, name: str) -> Machine:
+        machine = self.machines.get(name)
+        if machine is None:
+            raise ControlError(404, "unknown_lifecycle", f"no lifecycle {name!r}; known: {sorted(self.machines)}")
+        return machine
+
+    @staticmethod
+    def _durations(machine: Machine, durations: Any) -> dict[str, float]:
+        if not isinstance(durations, Mapping):
+            raise ControlError(400, "invalid_lifecycle", "durations: an object of {name: seconds}")
+        checked = {}
+        for name, seconds in durations.items():
+            if name not in machine.durations:
+                raise ControlError(
+                    400,
+                    "invalid_lifecycle",
+                    f"durations.{name}: unknown; {machine.name} has {sorted(machine.durations)}",
+                )
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 315_360_000:
+                raise ControlError(400, "invalid_lifecycle", f"durations.{name}: seconds between 0 and 10 years")
+            checked[name] = float(seconds)
+        return checked
+
+    @staticmethod
+    def _outcome_name(machine: Machine, outcome: Any) -> str | None:
+        if outcome is None or outcome == DEFAULT:
+            return None
+        if outcome not in machine.outcomes:
+            raise ControlError(
+                400, "invalid_lifecycle", f"outcome: {outcome!r} is not one of {machine.name}'s {machine.outcomes}"
+            )
+        return str(outcome)
+
+    # -- records -----------------------------------------------------------------------------------
+    def track(self, name: str, tenant: str, key: str, state: str | None = None) -> dict[str, Any]:
+        """Start following a stored record, in ``state`` (the machine's initial one by default)."""
+        machine = self.machines[name]
+        with self.store.lock:
+            record = self._record(machine, tenant, key)
+            outcome = self._adopt_requested(name, record)
+            self._enter(machine, tenant, key, record, state or machine.initial, self._now(tenant), outcome, "created")
+            self._run_due(tenant)
+            return self._record(machine, tenant, key)
+
+    def trigger(self, name: str, tenant: str, key: str, action_name: str) -> dict[str, Any]:
+        """Run a vendor action on a record; ``LifecycleRefused`` if its current state does not allow it."""
+        machine = self.machines[name]
+        action = machine.actions[action_name]
+        with self.store.lock:
+            self._run_due(tenant)
+            record = self._record(machine, tenant, key)
+            state = record.get(machine.field)
+            if state not in action.sources:
+                raise LifecycleRefused(name, action_name, str(state))
+            outcome = self._adopt_requested(name, record)
+            self._enter(machine, tenant, key, record, action.target, self._now(tenant), outcome, action_name)
+            self._run_due(tenant)
+            return self._record(machine, tenant, key)
+
+    def _adopt_requested(self, name: str, record: dict[str, Any]) -> str | None:
+        """A scenario's outcome for the record a request touches; it stays until another is forced."""
+        requested = self.requested_outcome(name)
+        book = dict(record.get(BOOK) or {})
+        if requested is not None:
+            book["outcome"] = requested
+        record[BOOK] = book
+        return book.get("outcome")
+
+    def observe(self, name: str, tenant: str, key: str) -> dict[str, Any] | None:
+        """A read of one record: in ``manual`` mode it moves one step, otherwise it only catches up."""
+        machine = self.machines[name]
+        with self.store.lock:
+            self._run_due(tenant)
+            record = self.store.get(self.table(machine, tenant), key)
+            if record is None:
+                return None
+            book = record.get(BOOK) or {}
+            if book.get("pending") and self.config(tenant, name)["mode"] == "manual":
+                self._step(machine, tenant, key, record, self._now(tenant), "manual")
+                record = self.store.get(self.table(machine, tenant), key)
+            return record
+
+    def history(self, name: str, tenant: str, key: str) -> list[dict[str, Any]]:
+        record = self.store.get(self.table(self.machines[name], tenant), key) or {}
+        return list((record.get(BOOK) or {}).get("history", []))
+
+    def _record(self, machine: Machine, tenant: str, key: str) -> dict[str, Any]:
+        record = self.store.get(self.table(machine, tenant), key)
+        if record is None:
+            raise KeyError(f"{machine.name}: no record {key!r} for tenant {tenant!r}")
+        return record
+
+    def _now(self, tenant: str) -> datetime:
+        return self.sandbox.clock.now(tenant)
+
+    # -- moving ---------------------------------------------------------------------------------------
+    def tick(self, tenant: str | None = None) -> int:
+        """Apply every step that fell due, in time order, for one tenant or all; answers how many."""
+        if tenant is not None:
+            heap = self._heaps.get(tenant)
+            if not heap or heap[0][0] > self._now(tenant).timestamp():
+                return 0  # the common case of every request: nothing due, no lock taken
+        with self.store.lock:
+            return sum(self._run_due(t) for t in ([tenant] if tenant else list(self._heaps)))
+
+    def _run_due(self, tenant: str) -> int:
+        heap = self._heaps.get(tenant)
+        applied = 0
+        while heap and heap[0][0] <= self._now(tenant).timestamp():
+            due, _, name, key = heapq.heappop(heap)
+            machine = self.machines.get(name)
+            record = self.store.get(self.table(machine, tenant), key) if machine else None
+            if machine is None or record is None or (record.get(BOOK) or {}).get("due") != due:
+                continue  # superseded by a later action, or the record is gone
+            self._step(machine, tenant, key, record, datetime.fromtimestamp(due, UTC), "time")
+            applied += 1
+        return applied
+
+    def _step(self, machine: Machine, tenant: str, key: str, record: dict[str, Any], at: datetime, cause: str) -> None:
+        state = record.get(machine.field)
+        timed = machine.timed.get(str(state))
+        if timed is None:
+            self._unschedule(machine, tenant, key, record)
+            return
+        outcome = self._choose(machine, tenant, record, str(state))
+        self._enter(machine, tenant, key, record, timed.target(outcome), at, outcome, cause)
+
+    def _choose(self, machine: Machine, tenant: str, record: dict[str, Any], state: str) -> str | None:
+        branches = machine.timed[state].to
+        forced = (record.get(BOOK) or {}).get("outcome")
+        if forced in branches:
+            return str(forced)
+        for_tenant = self.config(tenant, machine.name)["outcome"]
+        if for_tenant in branches:
+            return str(for_tenant)
+        chosen = machine.choose(self.sandbox, tenant, record, state) if machine.choose else None
+        return chosen if chosen in branches else None
+
+    def _enter(
+        self,
+        machine: Machine,
+        tenant: str,
+        key: str,
+        record: dict[str, Any],
+        target: str,
+        at: datetime,
+        outcome: str | None,
+        cause: str,
+    ) -> None:
+        table = self.table(machine, tenant)
+        source = record.get(machine.field) if cause != "created" else None
+        changes: dict[str, Any] = {machine.field: target}
+        if machine.on_enter is not None:
+            transition = Transition(machine, tenant, key, record, source, target, at, outcome, cause)
+            changes.update(machine.on_enter(self.sandbox, transition) or {})
+        book = dict(record.get(BOOK) or {})
+        history = [*book.get("history", []), {"state": target, "at": at.isoformat(), "cause": cause}]
+        book.update(since=at.isoformat(), history=history[-HISTORY_KEPT:], due=None, pending=False)
+        updated = {**record, **changes}
+        timed = machine.timed.get(target)
+        if timed is not None:
+            config = self.config(tenant, machine.name)
+            book["pending"] = True
+            if config["mode"] != "manual":
+                book["due"] = self._due(machine, tenant, updated, target, at, config)
+        changes[BOOK] = book
+        self.store.update(table, key, changes)
+        self._schedule(machine, tenant, key, book)
+
+    def _due(
+        self, machine: Machine, tenant: str, record: dict[str, Any], state: str, since: datetime, config: dict[str, Any]
+    ) -> float:
+        if config["mode"] == "immediate":
+            return since.timestamp()
+        seconds = float(config["durations"][machine.timed[state].delay])
+        if machine.delay is not None:
+            seconds = machine.delay(self.sandbox, tenant, record, state, seconds)
+        return (since + timedelta(seconds=max(0.0, seconds))).timestamp()
+
+    def _schedule(self, machine: Machine, tenant: str, key: str, book: dict[str, Any]) -> None:
+        entry = f"{machine.name}:{key}"
+        if not book.get("pending"):
+            self.store.delete(schedule_table(tenant), entry)
+            return
+        self.store.put(schedule_table(tenant), entry, {"machine": machine.name, "key": key, "due": book["due"]})
+        if book["due"] is not None:
+            heapq.heappush(self._heaps.setdefault(tenant, []), (book["due"], next(self._order), machine.name, key))
+
+    def _unschedule(self, machine: Machine, tenant: str, key: str, record: dict[str, Any]) -> None:
+        book = {**(record.get(BOOK) or {}), "due": None, "pending": False}
+        self.store.update(self.table(machine, tenant), key, {BOOK: book})
+        self.store.delete(schedule_table(tenant), f"{machine.name}:{key}")
+
+    def _retime(self, machine: Machine, tenant: str) -> None:
+        """Give a tenant's pending records of one machine due times under the configuration now in force."""
+        config = self.config(tenant, machine.name)
+        for entry, row in self.store.items(schedule_table(tenant)):
+            if row["machine"] != machine.name:
+                continue
+            record = self.store.get(self.table(machine, tenant), row["key"])
+            if record is None:
+                self.store.delete(schedule_table(tenant), entry)
+                continue
+            book = dict(record.get(BOOK) or {})
+            since = datetime.fromisoformat(book["since"])
+            state = str(record.get(machine.field))
+            due = None if config["mode"] == "manual" else self._due(machine, tenant, record, state, since, config)
+            book["due"] = due
+            self.store.update(self.table(machine, tenant), row["key"], {BOOK: book})
+            self._schedule(machine, tenant, row["key"], book)
+
+    def _tenants_with_pending(self) -> list[str]:
+        prefix = schedule_table("")
+        return sorted(name[len(prefix) :] for name in self.store.table_names() if name.startswith(prefix))
+
+    # -- whole-sandbox events -------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Rebuild the heaps from the stored schedule (start, full reset, state import)."""
+        with self.store.lock:
+            self._config_cache.clear()
+            self._heaps = {}
+            for tenant in self._tenants_with_pending():
+                for _, row in sorted(self.store.items(schedule_table(tenant)), key=lambda item: item[1]["due"] or 0):
+                    if row["due"] is not None:
+                        entry = (row["due"], next(self._order), row["machine"], row["key"])
+                        heapq.heappush(self._heaps.setdefault(tenant, []), entry)
+
+    def forget(self, tenant: str) -> None:
+        """A tenant reset: its records and schedule are dropped by the store; its configuration here."""
+        with self.store.lock:
+            self._heaps.pop(tenant, None)
+            self.store.delete(_CONFIG, tenant)
+            self._config_cache.clear()
+
+    def describe(self, tenant: str | None) -> list[dict[str, Any]]:
+        return [{**m.describe(), "config": self.config(tenant, m.name)} for m in self.machines.values()]
+
+    def start_ticker(self, interval: float = 0.5) -> None:
+        """In a served sandbox, steps fall due with real time too; this applies them (and queues webhooks)."""
+        if self._ticker is not None:
+            return
+        self._stop.clear()
+
+        def run() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.tick()
+                except Exception:  # a vendor hook's bug must not stop time
+                    log.exception("lifecycle tick failed")
+
+        self._ticker = threading.Thread(target=run, name="sandbox-lifecycle-ticker", daemon=True)
+        self._ticker.start()
+
+    def stop_ticker(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(5)
+            self._ticker = None
+
+
+# -- precomputed timelines ---------------------------------------------------------------------------
 Timeline = list[dict[str, str]]  # [{"status": ..., "at": ISO-8601}, ...] in order
 
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """States in order; each state but the last lasts a duration chosen when the resource is made.
+    """A fixed sequence of states whose durations are known when the record is made.
 
-    A record keeps its timeline and its status is computed from the clock when read (moto's
-    state-manager idea), so real time, freezegun and ``/_sandbox/clock/advance`` all move it.
+    Such a record keeps its timeline and its status is computed from the clock when read, with no
+    engine bookkeeping (Webex deployments and events).
     """
 
     name: str

@@ -62,6 +62,7 @@ VENDOR = Vendor(
     auth_error=errors.auth_error,
     invalid_json=errors.invalid_json,
     extract_secret=extract_secret,
+    auth_header=lambda secret: {"Authorization": f"Bearer {secret}"},
     well_formed=lambda secret: bool(_KEY.match(secret)),
     fixture_credentials=fixture_credentials,
     seed_tenant=seed_tenant,
