@@ -16,6 +16,7 @@ from sandbox.core.fixtures import load_vendor_fixtures
 from sandbox.core.ids import Ids
 from sandbox.core.journal import Journal
 from sandbox.core.lifecycle import Lifecycles
+from sandbox.core.ratelimit import RateLimiter
 from sandbox.core.settings import Settings
 from sandbox.core.store import Store
 from sandbox.registry import Vendor
@@ -40,6 +41,7 @@ class Sandbox:
         self.credentials = Credentials(self.store, strict=config.strict)
         self.settings = Settings(self.store, {n: v.settings_schema for n, v in self.vendors.items()})
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
+        self.rate_limits = RateLimiter()
         self.lifecycles = Lifecycles(self)
         for vendor in self.vendors.values():
             for machine in vendor.machines:
@@ -83,6 +85,7 @@ class Sandbox:
                 self.journal.clear({})
                 self._seeded.clear()
                 self.lifecycles.reload()
+                self.rate_limits.forget()
                 self._load_fixtures()
                 return
             self.store.drop_where(lambda name: name.endswith(f"/{tenant}"))
@@ -90,6 +93,7 @@ class Sandbox:
             self.clock.forget(tenant)
             self.settings.forget(tenant)
             self.lifecycles.forget(tenant)
+            self.rate_limits.forget(f"{tenant}:")
             self.journal.clear({"tenant": tenant})
             vendors = [vendor for (name, vendor) in self._seeded if name == tenant]
             self._seeded = {pair for pair in self._seeded if pair[0] != tenant}
