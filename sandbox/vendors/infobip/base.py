@@ -1,0 +1,42 @@
+"""What every Infobip backend shares: the tenant's tables and clock, schema loading, calendar months."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from sandbox.core.context import Sandbox, table_name
+from sandbox.vendors.infobip.errors import invalid
+from sandbox.vendors.infobip.schemas import flatten
+
+VENDOR = "infobip"
+
+
+class Backend:
+    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
+        self.sandbox = sandbox
+        self.store = sandbox.store
+        self.tenant = tenant
+
+    def table(self, collection: str) -> str:
+        return table_name(VENDOR, collection, self.tenant)
+
+    def now(self) -> datetime:
+        return self.sandbox.clock.now(self.tenant)
+
+
+def load(schema: Schema, body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return schema.load(body)
+    except ValidationError as failure:
+        raise invalid(flatten(failure.messages)) from None
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` calendar months later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
