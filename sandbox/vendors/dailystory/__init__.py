@@ -1,0 +1,29 @@
+"""DailyStory: create-or-update campaigns with status transitions, the 7-day trash and autopause."""
+
+from __future__ import annotations
+
+from sandbox.registry import Vendor
+from sandbox.vendors.dailystory import auth, errors, routes
+from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
+from sandbox.vendors.dailystory.models import seed_tenant
+from sandbox.vendors.dailystory.schemas import DailyStorySettingsSchema
+
+VENDOR = Vendor(
+    name="dailystory",
+    # Real base https://{datacenter}.dailystory.com/api/v1 [doc]
+    hosts=("*.dailystory.com", "dailystory.com"),
+    grants=(routes.GRANT,),
+    catalogue=errors.CATALOGUE,
+    blueprint=routes.blueprint,
+    render=errors.render,
+    http_error=errors.http_error,
+    auth_error=errors.auth_error,
+    invalid_json=errors.invalid_json,
+    extract_secret=auth.extract_secret,
+    auth_header=auth.auth_header,
+    well_formed=auth.well_formed,
+    fixture_credentials=auth.fixture_credentials,
+    seed_tenant=seed_tenant,
+    settings_schema=DailyStorySettingsSchema,
+    machines=(CAMPAIGN_MACHINE, AUTOPAUSE_MACHINE),
+)

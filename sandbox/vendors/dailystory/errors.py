@@ -1,0 +1,111 @@
+"""DailyStory's error catalogue and its ``{"Status", "Message", "Response"}`` envelope."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from sandbox.core.context import current_sandbox
+from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError
+
+VENDOR = "dailystory"
+
+# The vendor documents the envelope ({"Status": false, "Message": <reason>}) and that failures carry a
+# meaningful HTTP status, not a table of failures: every entry below is [decided] in its wording, and
+# the vendor has no error codes of its own, so each entry's code is its HTTP status.
+CATALOGUE = Catalogue(
+    VENDOR,
+    [
+        CatalogueEntry("invalid_json", 400, 400, "The request body must be a JSON object.", "[decided]"),
+        CatalogueEntry("validation_failed", 400, 400, "The request is invalid.", "[decided]"),
+        # seed: "name ... Required when creating."
+        CatalogueEntry("name_required", 400, 400, "name is required when creating a campaign.", "[seed]"),
+        CatalogueEntry(
+            "unknown_reference",
+            400,
+            400,
+            "The request refers to an id that does not exist in this account.",
+            "[decided]",
+        ),
+        CatalogueEntry(
+            "invalid_status_transition", 400, 400, "The campaign cannot move to the requested status.", "[decided]"
+        ),
+        CatalogueEntry(
+            "campaign_deleted",
+            400,
+            400,
+            "The campaign is deleted; restore it by posting its status as Active, Paused or Archived.",
+            "[decided]",
+        ),
+        CatalogueEntry(
+            "missing_token",
+            401,
+            401,
+            "Authorization required: send 'Authorization: Bearer <token>' or HTTP Basic with user 'api' and the token as password.",
+            "[doc]",
+        ),
+        CatalogueEntry("invalid_token", 401, 401, "The API token is not valid.", "[decided]"),
+        CatalogueEntry("revoked_token", 401, 401, "The API token has been revoked.", "[decided]"),
+        CatalogueEntry("expired_token", 401, 401, "The API token has expired.", "[decided]"),
+        CatalogueEntry(
+            "access_denied", 403, 403, "This API token is not allowed to use the campaigns API.", "[decided]"
+        ),
+        CatalogueEntry("campaign_not_found", 404, 404, "Campaign not found.", "[decided]"),
+        CatalogueEntry("not_found", 404, 404, "The requested API endpoint does not exist.", "[decided]"),
+        CatalogueEntry(
+            "method_not_allowed", 405, 405, "The HTTP method is not supported by this endpoint.", "[decided]"
+        ),
+        CatalogueEntry("payload_too_large", 413, 413, "The request body is too large.", "[decided]"),
+        CatalogueEntry("internal_error", 500, 500, "An unexpected error occurred.", "[decided]"),
+    ],
+)
+
+
+def error(name: str, description: str | None = None, detail: str | None = None) -> VendorError:
+    return VendorError(VENDOR, CATALOGUE[name], description=description, detail=detail)
+
+
+def envelope(response: object, status: bool = True, message: str = "") -> Response:
+    """The vendor's envelope around every answer, success or failure [doc]."""
+    return jsonify({"Status": status, "Message": message, "Response": response})
+
+
+def render(failure: VendorError) -> Response:
+    response = envelope({}, status=False, message=failure.message)
+    response.status_code = failure.entry.status
+    return response
+
+
+def http_error(status: int, path: str) -> VendorError:
+    if status == 404:
+        return error("not_found", detail=f"no DailyStory API at {path}")
+    if status == 405:
+        return error("method_not_allowed")
+    if status == 413:
+        return error("payload_too_large", detail="the body is larger than the sandbox accepts")
+    if status == 400:
+        return error("invalid_json", detail="the request could not be read")
+    return error("internal_error")
+
+
+AUTH_FAILURES = {
+    "unknown": ("invalid_token", "the token is not known (strict mode) or not well formed"),
+    "revoked": ("revoked_token", "the token was revoked"),
+    "expired": ("expired_token", "the token has expired"),
+    "not_granted": ("access_denied", "the token is not granted the campaigns API"),
+}
+
+
+def auth_error(reason: str) -> VendorError:
+    if reason in AUTH_FAILURES:
+        name, detail = AUTH_FAILURES[reason]
+        return error(name, detail=detail)
+    from sandbox.vendors.dailystory.auth import why_refused
+
+    return error("missing_token", detail=why_refused(request.headers))
+
+
+def invalid_json(detail: str) -> VendorError:
+    limit = current_sandbox().config.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        return error("payload_too_large", detail=detail)
+    return error("invalid_json", detail=detail)

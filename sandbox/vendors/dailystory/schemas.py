@@ -1,0 +1,119 @@
+"""DailyStory request and settings schemas (marshmallow), as seed 003 and shared/vendors/dailystory.md define them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
+
+# Enums as the seed lists them; matched exactly, case included [decided].
+CAMPAIGN_TYPES = ("Conversion", "Transactional", "Nurture", "Broadcast")
+STATUSES = ("Active", "Paused", "Archived", "Deleted")
+WORKFLOW_BEHAVIORS = ("All", "Match", "None")
+COST_PERIODS = ("None", "OneTime", "Daily", "Weekly", "Monthly", "Yearly")
+
+INT32_MAX = 2_147_483_647  # DailyStory is a .NET service: ids and counts are Int32 [decided]
+NAME_MAX = 255
+DESCRIPTION_MAX = 2000
+UTM_MAX = 255
+COST_MAX = 1_000_000_000
+IDS_MAX = 100  # segments, subscriber_preferences
+RECIPIENTS_MAX = 50
+USER_ID_MAX = 64
+
+NOT_BLANK = validate.Regexp(r"\s*\S", error="must not be blank")
+
+
+def one_of(choices: tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(choices, error=f"must be one of: {', '.join(choices)}")
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true/false only: marshmallow's Boolean also takes 1, "yes", "true"..."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class StrictNumber(fields.Float):
+    """A JSON number: marshmallow's Float also takes numeric strings."""
+
+    def _validated(self, value: Any) -> float:
+        if not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class JsonObject(fields.Nested):
+    """A nested object whose wrong type is reported on the field itself (not as a nameless schema error)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValidationError("must be a JSON object")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def strict_int(low: int, high: int = INT32_MAX, **kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(low, high), **kwargs)
+
+
+def id_list(maximum: int) -> fields.List:
+    return fields.List(
+        strict_int(1), validate=validate.Length(max=maximum, error=f"at most {maximum} ids are accepted")
+    )
+
+
+class _NullIsOmitted(Schema):
+    """A JSON null counts as an omitted field [decided]: .NET clients serialise unset members as null."""
+
+    class Meta:
+        unknown = EXCLUDE  # unknown fields are ignored [decided], as the vendor's .NET binder does
+
+    @pre_load
+    def drop_nulls(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
+
+
+class ConversionGoalsSchema(_NullIsOmitted):
+    enabled = StrictBoolean(load_default=False)
+    suspects = strict_int(0, load_default=0)
+    mcls = strict_int(0, load_default=0)
+    mqls = strict_int(0, load_default=0)
+    sqls = strict_int(0, load_default=0)
+
+
+class CampaignSchema(_NullIsOmitted):
+    """Create and update share it; only the fields sent are in the result (defaults are the backend's)."""
+
+    # 0 means "new" too, as a .NET client's unset int would send it [decided].
+    campaignId = strict_int(0)
+    name = fields.String(validate=[validate.Length(max=NAME_MAX), NOT_BLANK])
+    description = fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
+    campaignType = fields.String(validate=one_of(CAMPAIGN_TYPES))
+    status = fields.String(validate=one_of(STATUSES))
+    utmCampaign = fields.String(validate=validate.Length(max=UTM_MAX))
+    segments = id_list(IDS_MAX)
+    subscriber_preferences = id_list(IDS_MAX)
+    allow_autopause = StrictBoolean()
+    workflowBehavior = fields.String(validate=one_of(WORKFLOW_BEHAVIORS))
+    cost = StrictNumber(allow_nan=False, validate=validate.Range(0, COST_MAX))
+    costPeriod = fields.String(validate=one_of(COST_PERIODS))
+    isNotifyNewLead = StrictBoolean()
+    notificationRecipients = fields.List(
+        fields.String(validate=[validate.Length(max=USER_ID_MAX), NOT_BLANK]),
+        validate=validate.Length(max=RECIPIENTS_MAX, error=f"at most {RECIPIENTS_MAX} recipients are accepted"),
+    )
+    isAutoQualifyNewLead = StrictBoolean()
+    # Sent whole: the members omitted take their defaults (false, 0) [decided].
+    conversionGoals = JsonObject(ConversionGoalsSchema)
+
+
+class DailyStorySettingsSchema(Schema):
+    """``PATCH /_sandbox/settings {"dailystory": {...}}``: nothing yet; time is set by the lifecycles."""
+
+    class Meta:
+        unknown = RAISE  # a misspelt setting must not pass silently
