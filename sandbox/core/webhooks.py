@@ -1,0 +1,396 @@
+"""The webhook outbox: events any vendor queues in the store, POSTed for real, in order per stream, with retries."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, jsonify, request
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from sandbox.core.errors import ControlError, describe_validation
+from sandbox.core.ids import Ids
+from sandbox.core.store import Store
+
+log = logging.getLogger(__name__)
+
+_OUTBOX = "_sandbox.webhook_deliveries"  # every delivery of a tenant, with its attempts
+_PENDING = "_sandbox.webhook_pending"  # the tenant's undelivered ones, in the order they were queued
+_CONFIG = "_sandbox.webhook_config"
+_GLOBAL = "*"
+STATUSES = ("pending", "delivered", "failed")
+KEPT_PER_TENANT = 1000  # finished deliveries kept for inspection; the oldest finished one goes first
+# Real seconds, not virtual: the receiver is a real process. Short, so a test sees a retry at once.
+DEFAULTS: dict[str, Any] = {"backoff_seconds": [0.5, 1.0, 2.0, 4.0, 8.0], "max_attempts": 6, "timeout_seconds": 3.0}
+
+
+def outbox_table(tenant: str) -> str:
+    return f"{_OUTBOX}/{tenant}"  # per tenant: a tenant reset drops its deliveries with its other tables
+
+
+def pending_table(tenant: str) -> str:
+    return f"{_PENDING}/{tenant}"
+
+
+def real_now() -> datetime:
+    from sandbox.core.clock import Clock
+
+    return Clock.real_now()
+
+
+class ConfigSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    backoff_seconds = fields.List(
+        fields.Float(allow_nan=False, validate=validate.Range(0, 3600)), validate=validate.Length(1, 20)
+    )
+    max_attempts = fields.Integer(strict=True, validate=validate.Range(1, 20))
+    timeout_seconds = fields.Float(allow_nan=False, validate=validate.Range(0.1, 30))
+
+
+class Webhooks:
+    """Deliveries live in the store (so a restart loses none); a worker thread POSTs them with ``requests``.
+
+    Each delivery belongs to a stream (a vendor's registered webhook): a stream's deliveries go out one
+    at a time in the order they were queued, and one waiting for its retry holds back those behind it.
+    A delivery is retried on a connection error, a timeout or a non-2xx answer, after ``backoff_seconds``
+    (the last value repeats), until ``max_attempts``; then it is ``failed`` and the stream moves on.
+    """
+
+    def __init__(self, store: Store, ids: Ids) -> None:
+        self.store = store
+        self.ids = ids
+        self._active: set[str] = set()  # tenants that may have pending deliveries
+        self._inflight: set[tuple[str, str]] = set()  # (tenant, stream) being POSTed now
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self.reload()
+
+    # -- configuration ---------------------------------------------------------------------------------
+    def config(self, tenant: str | None) -> dict[str, Any]:
+        merged = dict(DEFAULTS)
+        for scope in (_GLOBAL, tenant) if tenant else (_GLOBAL,):
+            merged.update(self.store.get(_CONFIG, scope) or {})
+        return merged
+
+    def configure(self, tenant: str | None, changes: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            loaded = ConfigSchema().load(changes)
+        except ValidationError as failure:
+            raise ControlError(400, "invalid_webhook_config", describe_validation(failure.messages)) from None
+        with self.store.lock:
+            scope = tenant or _GLOBAL
+            self.store.put(_CONFIG, scope, {**(self.store.get(_CONFIG, scope) or {}), **loaded})
+        return self.config(tenant)
+
+    # -- queueing --------------------------------------------------------------------------------------
+    def enqueue(
+        self,
+        tenant: str,
+        vendor: str,
+        stream: str,
+        url: str,
+        body: str,
+        headers: Mapping[str, str],
+        event: str,
+        event_id: str,
+        created_at: str,
+    ) -> str:
+        """Queue one POST of ``body`` to ``url``; quick and without I/O, so a lifecycle hook may call it."""
+        delivery_id = f"dlv_{self.ids.token(20)}"
+        queued = real_now()
+        record = {
+            "id": delivery_id,
+            "tenant": tenant,
+            "vendor": vendor,
+            "stream": stream,
+            "event": event,
+            "event_id": event_id,
+            "url": url,
+            "headers": dict(headers),
+            "body": body,
+            "status": "pending",
+            "attempts": [],
+            "created_at": created_at,
+            "queued_at": queued.isoformat(),
+            "next_attempt_at": queued.isoformat(),
+        }
+        with self.store.lock:
+            self._trim(tenant)
+            self.store.insert(outbox_table(tenant), delivery_id, record)
+            self.store.put(pending_table(tenant), delivery_id, {"stream": stream, "due": queued.timestamp()})
+        with self._lock:
+            self._active.add(tenant)
+        self._wake.set()
+        return delivery_id
+
+    def _trim(self, tenant: str) -> None:
+        table = outbox_table(tenant)
+        if self.store.count(table) < KEPT_PER_TENANT:
+            return
+        oldest = self.store.oldest_key(table)
+        if oldest is not None and not self.store.contains(pending_table(tenant), oldest):
+            self.store.delete(table, oldest)
+
+    def redeliver(self, tenant: str, delivery_id: str) -> dict[str, Any]:
+        """Send a finished delivery again (behind whatever its stream has pending); its attempts are kept."""
+        with self.store.lock:
+            found = self.store.get(outbox_table(tenant), delivery_id)
+            if found is None:
+                raise ControlError(404, "not_found", f"no delivery {delivery_id!r} for tenant {tenant!r}")
+            if found["status"] == "pending":
+                raise ControlError(409, "delivery_pending", f"{delivery_id} is still pending")
+            now = real_now()
+            self.store.update(
+                outbox_table(tenant), delivery_id, {"status": "pending", "next_attempt_at": now.isoformat()}
+            )
+            self.store.put(pending_table(tenant), delivery_id, {"stream": found["stream"], "due": now.timestamp()})
+        with self._lock:
+            self._active.add(tenant)
+        self._wake.set()
+        return self.get(tenant, delivery_id)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def get(self, tenant: str, delivery_id: str) -> dict[str, Any]:
+        found = self.store.get(outbox_table(tenant), delivery_id)
+        if found is None:
+            raise ControlError(404, "not_found", f"no delivery {delivery_id!r} for tenant {tenant!r}")
+        return found
+
+    def deliveries(self, tenant: str | None = None, **filters: str) -> list[dict[str, Any]]:
+        """Deliveries in the order they were queued (per tenant), filtered by any of their top-level fields."""
+        prefix = outbox_table("")
+        tenants = (
+            [tenant] if tenant else sorted(n[len(prefix) :] for n in self.store.table_names() if n.startswith(prefix))
+        )
+        found = [row for name in tenants for row in self.store.values(outbox_table(name))]
+        return [row for row in found if all(row.get(key) == value for key, value in filters.items() if value)]
+
+    # -- delivering --------------------------------------------------------------------------------------
+    def due(self, now: float) -> tuple[list[tuple[str, str, str]], float | None]:
+        """The head of every stream that is due and not in flight, and the earliest later due time."""
+        heads: list[tuple[str, str, str]] = []
+        later: float | None = None
+        with self._lock:
+            tenants = list(self._active)
+        with self.store.lock:
+            for tenant in tenants:
+                rows = self.store.items(pending_table(tenant))
+                if not rows:
+                    with self._lock:
+                        self._active.discard(tenant)
+                    continue
+                seen: set[str] = set()
+                for key, row in rows:
+                    if row["stream"] in seen:
+                        continue
+                    seen.add(row["stream"])
+                    with self._lock:
+                        busy = (tenant, row["stream"]) in self._inflight
+                    if busy:
+                        continue
+                    if row["due"] <= now:
+                        heads.append((tenant, key, row["stream"]))
+                    else:
+                        later = row["due"] if later is None else min(later, row["due"])
+        return heads, later
+
+    def deliver_due(self) -> int:
+        """One pass, in the calling thread: attempt every stream's due head once. Answers how many."""
+        heads, _ = self.due(real_now().timestamp())
+        for tenant, key, _stream in heads:
+            self.attempt(tenant, key)
+        return len(heads)
+
+    def attempt(self, tenant: str, delivery_id: str) -> None:
+        delivery = self.store.get(outbox_table(tenant), delivery_id)
+        if delivery is None or delivery["status"] != "pending":
+            self.store.delete(pending_table(tenant), delivery_id)
+            return
+        config = self.config(tenant)
+        started = real_now()
+        status_code, failure, retryable = self._post(delivery, config["timeout_seconds"])
+        attempt = {
+            "at": started.isoformat(),
+            "status_code": status_code,
+            "error": failure,
+            "duration_ms": round((real_now() - started).total_seconds() * 1000, 1),
+        }
+        self._record(tenant, delivery_id, attempt, config, final=not retryable)
+
+    @staticmethod
+    def _post(delivery: dict[str, Any], timeout: float) -> tuple[int | None, str | None, bool]:
+        """(status code, error, whether a retry could succeed)."""
+        parts = urlsplit(delivery["url"])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None, f"not an http(s) URL: {delivery['url'][:200]!r}; never delivered", False
+        import requests
+
+        try:
+            response = requests.post(
+                delivery["url"],
+                data=delivery["body"].encode("utf-8"),
+                headers=delivery["headers"],
+                timeout=timeout,
+                allow_redirects=False,  # a redirect is not a delivery (a signed body must not be replayed elsewhere)
+            )
+        except requests.RequestException as failure:
+            return None, f"{type(failure).__name__}: {failure}"[:500], True
+        response.close()
+        if 200 <= response.status_code < 300:
+            return response.status_code, None, True
+        return response.status_code, f"HTTP {response.status_code}", True
+
+    def _record(
+        self, tenant: str, delivery_id: str, attempt: dict[str, Any], config: dict[str, Any], final: bool
+    ) -> None:
+        with self.store.lock:
+            delivery = self.store.get(outbox_table(tenant), delivery_id)
+            if delivery is None or delivery["status"] != "pending":
+                return  # the tenant was reset while the POST was in flight
+            attempts = [*delivery["attempts"], attempt]
+            changes: dict[str, Any] = {"attempts": attempts, "next_attempt_at": None}
+            if attempt["error"] is None:
+                changes["status"] = "delivered"
+            elif final or len(attempts) >= config["max_attempts"]:
+                changes["status"] = "failed"
+            else:
+                backoff = config["backoff_seconds"]
+                due = real_now().timestamp() + backoff[min(len(attempts), len(backoff)) - 1]
+                changes["next_attempt_at"] = datetime.fromtimestamp(due, UTC).isoformat()
+                self.store.put(pending_table(tenant), delivery_id, {"stream": delivery["stream"], "due": due})
+            if changes.get("status"):
+                self.store.delete(pending_table(tenant), delivery_id)
+            self.store.update(outbox_table(tenant), delivery_id, changes)
+
+    # -- the worker ----------------------------------------------------------------------------------------
+    def start(self, workers: int = 4) -> None:
+        """Deliver in the background: a scheduler thread, and a few threads so one slow receiver holds up no other."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="sandbox-webhook")
+        self._thread = threading.Thread(target=self._loop, name="sandbox-webhook-scheduler", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            wait = 1.0
+            try:
+                now = real_now().timestamp()
+                heads, later = self.due(now)
+                for tenant, key, stream in heads:
+                    with self._lock:
+                        self._inflight.add((tenant, stream))
+                    assert self._pool is not None
+                    self._pool.submit(self._run, tenant, key, stream)
+                if later is not None:
+                    wait = min(wait, max(0.01, later - now))
+            except Exception:  # a bad record must not stop deliveries
+                log.exception("webhook scheduling failed")
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def _run(self, tenant: str, key: str, stream: str) -> None:
+        try:
+            self.attempt(tenant, key)
+        except Exception:
+            log.exception("webhook delivery %s failed unexpectedly", key)
+        finally:
+            with self._lock:
+                self._inflight.discard((tenant, stream))
+            self._wake.set()
+
+    def stop(self) -> None:
+        """Stop the worker; a POST in flight finishes (bounded by its timeout), one not yet started stays pending."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    # -- whole-sandbox events ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Find every tenant with pending deliveries (start, full reset, state import)."""
+        prefix = pending_table("")
+        with self.store.lock:
+            tenants = {name[len(prefix) :] for name in self.store.table_names() if name.startswith(prefix)}
+        with self._lock:
+            self._active = tenants
+        self._wake.set()
+
+    def forget(self, tenant: str) -> None:
+        """A tenant reset: its tables go with the tenant's others; its configuration here."""
+        self.store.delete(_CONFIG, tenant)
+        with self._lock:
+            self._active.discard(tenant)
+
+
+def blueprint() -> Blueprint:
+    """``/_sandbox/webhooks``: deliveries with their attempts, manual redelivery, retry configuration."""
+    from sandbox.core.context import current_sandbox
+    from sandbox.core.control import scope
+
+    bp = Blueprint("sandbox_webhooks", __name__)
+
+    def tenant_of(values: Mapping[str, Any], required: bool = False) -> str | None:
+        picked = {k: values[k] for k in ("tenant", "credential", "vendor") if isinstance(values.get(k), str)}
+        tenant = scope(current_sandbox(), picked)
+        if required and not tenant:
+            raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
+        return tenant
+
+    def body() -> dict[str, Any]:
+        if not request.get_data(cache=True).strip():
+            return {}
+        parsed = request.get_json(force=True, silent=True)
+        if not isinstance(parsed, dict):
+            raise ControlError(400, "invalid_json", "the body must be a JSON object")
+        return parsed
+
+    @bp.get("/deliveries")
+    def deliveries() -> Any:
+        status = request.args.get("status")
+        if status and status not in STATUSES:
+            raise ControlError(400, "invalid_request", f"status: one of {list(STATUSES)}")
+        limit = request.args.get("limit", type=int)
+        if "limit" in request.args and (limit is None or limit < 0):
+            raise ControlError(400, "invalid_request", "limit: a non-negative integer is expected")
+        filters = {k: request.args.get(k, "") for k in ("vendor", "stream", "event", "event_id")}
+        found = current_sandbox().webhooks.deliveries(tenant_of(request.args), status=status or "", **filters)
+        return jsonify(deliveries=found[-limit:] if limit else found, total=len(found))
+
+    @bp.get("/deliveries/<delivery_id>")
+    def delivery(delivery_id: str) -> Any:
+        return jsonify(current_sandbox().webhooks.get(tenant_of(request.args, required=True) or "", delivery_id))
+
+    @bp.post("/deliveries/<delivery_id>/redeliver")
+    def redeliver(delivery_id: str) -> Any:
+        tenant = tenant_of({**request.args, **body()}, required=True) or ""
+        return jsonify(current_sandbox().webhooks.redeliver(tenant, delivery_id))
+
+    @bp.get("/config")
+    def config() -> Any:
+        tenant = tenant_of(request.args)
+        return jsonify(tenant=tenant, **current_sandbox().webhooks.config(tenant))
+
+    @bp.patch("/config")
+    def configure() -> Any:
+        values = body()
+        tenant = tenant_of(values)
+        changes = {k: v for k, v in values.items() if k not in ("tenant", "credential", "vendor")}
+        return jsonify(tenant=tenant, **current_sandbox().webhooks.configure(tenant, changes))
+
+    return bp
