@@ -7,10 +7,12 @@ import logging
 from flask import Flask
 
 from sandbox.config import Config
-from sandbox.core import pipeline
+from sandbox.core import pipeline, webhooks
 from sandbox.core.context import Sandbox
 from sandbox.core.control import control_blueprint
 from sandbox.core.hostrouting import VendorHostRouter
+from sandbox.core.injection import requested_outcome
+from sandbox.core.scenario_control import scenarios_blueprint
 from sandbox.registry import load_vendors
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ def create_app(config: Config | None = None) -> Flask:
     for vendor in vendors.values():
         app.register_blueprint(vendor.blueprint(), url_prefix=vendor.prefix)
     app.register_blueprint(control_blueprint(), url_prefix="/_sandbox")
+    app.register_blueprint(webhooks.blueprint(), url_prefix="/_sandbox/webhooks")
+    app.register_blueprint(scenarios_blueprint(), url_prefix="/_sandbox/scenarios")
     for vendor in vendors.values():
         if vendor.control is not None:
             app.register_blueprint(vendor.control(), url_prefix=f"/_sandbox/{vendor.name}")
@@ -39,7 +43,20 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(pipeline.journal_response)
     app.register_error_handler(Exception, pipeline.handle_error)
 
+    sandbox.lifecycles.requested_outcome = requested_outcome
+    sandbox.scenarios.start(vendor_operations(app))
+
     app.wsgi_app = VendorHostRouter(  # type: ignore[method-assign]
         app.wsgi_app, {name: vendor.hosts for name, vendor in vendors.items()}
     )
     return app
+
+
+def vendor_operations(app: Flask) -> dict[str, set[str]]:
+    """Each vendor's operation names (what scenario rules match on), read off its views."""
+    operations: dict[str, set[str]] = {}
+    for endpoint, view in app.view_functions.items():
+        name = getattr(view, "operation_name", None)
+        if name is not None:
+            operations.setdefault(endpoint.split(".", 1)[0], set()).add(name)
+    return operations

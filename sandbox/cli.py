@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from sandbox.config import DEFAULT_FIXTURES_DIR, DEFAULT_PORT, Config
+from sandbox.config import DEFAULT_FIXTURES_DIR, DEFAULT_PORT, DEFAULT_SCENARIOS_DIR, Config
 from sandbox.vendors import VENDOR_MODULES
 
 
@@ -31,7 +32,21 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Accept only known credentials (fixtures or /_sandbox/credentials).")
 @click.option("--seed", type=int, help="Seed for the random parts of ids (deterministic runs).")
-@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64), help="Request threads.")
+@click.option(
+    "--threads",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Request threads: a scenario delay holds one, so keep some spare; 1 is fastest without delays.",
+)
+@click.option(
+    "--scenarios",
+    "scenario_dirs",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="More scenario files (a folder or a file), besides the ready-made ones. Repeatable.",
+)
+@click.option("--scenario", "active", multiple=True, help="Activate this scenario for everyone. Repeatable.")
 def serve(
     host: str,
     port: int,
@@ -41,11 +56,25 @@ def serve(
     strict: bool,
     seed: int | None,
     threads: int,
+    scenario_dirs: tuple[Path, ...],
+    active: tuple[str, ...],
 ) -> None:
     """Serve every vendor on one port, each under its own prefix."""
     if memory and data_dir is not None:
         raise click.UsageError("--memory and --data-dir exclude each other")
-    config = Config(memory=data_dir is None, data_dir=data_dir, fixtures_dir=fixtures_dir, strict=strict, seed=seed)
+    config = Config(
+        memory=data_dir is None,
+        data_dir=data_dir,
+        fixtures_dir=fixtures_dir,
+        strict=strict,
+        seed=seed,
+        scenarios_dirs=(DEFAULT_SCENARIOS_DIR, *scenario_dirs),
+        active_scenarios=active,
+    )
+    if scenario_dirs or active:
+        # Checked here, where an error can be printed; the ready-made files are checked by the test suite,
+        # so a plain `serve` does not pay for loading the app twice.
+        _library(config)
     from sandbox.server import serve as run
 
     root = f"http://{host}:{port}"
@@ -58,3 +87,43 @@ def serve(
         click.echo(f"campaign-sandbox ready on {root}")
 
     run(config, host, port, threads, ready)
+
+
+@main.group()
+def scenarios() -> None:
+    """Ready-made and custom scenarios: documented vendor failures on demand."""
+
+
+@scenarios.command("list")
+@click.option("--scenarios", "scenario_dirs", multiple=True, type=click.Path(exists=True, path_type=Path))
+def list_scenarios(scenario_dirs: tuple[Path, ...]) -> None:
+    """List every scenario: its name, vendors and what it does."""
+    library = _library(Config(scenarios_dirs=(DEFAULT_SCENARIOS_DIR, *scenario_dirs)))
+    for scenario in sorted(library.values(), key=lambda s: s.name):
+        click.echo(f"{scenario.name:<48} {','.join(scenario.vendors) or '-':<11} {scenario.description}")
+
+
+@scenarios.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate_scenarios(paths: tuple[Path, ...]) -> None:
+    """Check scenario files (or folders of them) against the schema and the vendors' catalogues."""
+    library = _library(Config(scenarios_dirs=paths))
+    click.echo(f"ok: {len(library)} scenario(s) valid")
+
+
+def _library(config: Config) -> dict[str, Any]:
+    """The scenarios ``config`` loads, or exit 1 listing every problem as ``file:line: field: message``."""
+    from sandbox.app import create_app
+    from sandbox.core.scenario_files import ScenarioError
+
+    try:
+        app = create_app(config)
+    except ScenarioError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(1) from None
+    sandbox = app.extensions["sandbox"]
+    try:
+        return dict(sandbox.scenarios.library)
+    finally:
+        sandbox.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DEFAULT_PORT = 8700
 DEFAULT_FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures"
+DEFAULT_SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 STORE_FILE = "sandbox.json"
 
 
@@ -22,6 +23,8 @@ class Config:
     seed: int | None = None  # for the random parts of ids
     max_body_bytes: int = 1024 * 1024
     events_kept_per_tenant: int = 10_000
+    scenarios_dirs: tuple[Path, ...] = (DEFAULT_SCENARIOS_DIR,)  # the ready-made ones, plus --scenarios DIR
+    active_scenarios: tuple[str, ...] = ()  # serve --scenario NAME: active for everyone from the start
 
     @property
     def store_path(self) -> Path | None:

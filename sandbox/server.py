@@ -33,6 +33,7 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
 
         _app = create_app(config)
         _app.extensions["sandbox"].lifecycles.start_ticker()
+        _app.extensions["sandbox"].webhooks.start()
         threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
         return _app
 
@@ -50,6 +51,7 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         interface=Interfaces.WSGI,
         workers=1,
         blocking_threads=threads,
+        backpressure=threads,  # every thread may be held by a scenario delay; more requests wait in Granian
         log_access=False,
         workers_kill_timeout=10,
     )

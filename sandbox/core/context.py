@@ -17,8 +17,10 @@ from sandbox.core.ids import Ids
 from sandbox.core.journal import Journal
 from sandbox.core.lifecycle import Lifecycles
 from sandbox.core.ratelimit import RateLimiter
+from sandbox.core.scenarios import Scenarios
 from sandbox.core.settings import Settings
 from sandbox.core.store import Store
+from sandbox.core.webhooks import Webhooks
 from sandbox.registry import Vendor
 
 _TENANTS = "_sandbox.tenants"
@@ -43,10 +45,12 @@ class Sandbox:
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
         self.rate_limits = RateLimiter()
         self.lifecycles = Lifecycles(self)
+        self.webhooks = Webhooks(self.store, self.ids)
         for vendor in self.vendors.values():
             for machine in vendor.machines:
                 self.lifecycles.register(machine)
         self.lifecycles.reload()
+        self.scenarios = Scenarios(self, config.scenarios_dirs, config.active_scenarios)
         self._seeded = self._seeded_in_store()
         self._seed_lock = threading.Lock()
         for vendor in self.vendors.values():
@@ -85,7 +89,9 @@ class Sandbox:
                 self.journal.clear({})
                 self._seeded.clear()
                 self.lifecycles.reload()
+                self.webhooks.reload()
                 self.rate_limits.forget()
+                self.scenarios.after_full_reset()
                 self._load_fixtures()
                 return
             self.store.drop_where(lambda name: name.endswith(f"/{tenant}"))
@@ -93,7 +99,9 @@ class Sandbox:
             self.clock.forget(tenant)
             self.settings.forget(tenant)
             self.lifecycles.forget(tenant)
+            self.webhooks.forget(tenant)
             self.rate_limits.forget(f"{tenant}:")
+            self.scenarios.forget(tenant)
             self.journal.clear({"tenant": tenant})
             vendors = [vendor for (name, vendor) in self._seeded if name == tenant]
             self._seeded = {pair for pair in self._seeded if pair[0] != tenant}
@@ -108,6 +116,8 @@ class Sandbox:
             self.clock.reload()
             self.settings.clear_cache()
             self.lifecycles.reload()
+            self.webhooks.reload()
+            self.scenarios.reload()
             self._seeded = self._seeded_in_store()
 
     def _seeded_in_store(self) -> set[tuple[str, str]]:
@@ -124,6 +134,7 @@ class Sandbox:
 
     def close(self) -> None:
         self.lifecycles.stop_ticker()
+        self.webhooks.stop()
         self.store.close()
 
 

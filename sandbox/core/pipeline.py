@@ -12,7 +12,8 @@ from flask import Response, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sandbox.core.context import current_sandbox
-from sandbox.core.errors import VendorError
+from sandbox.core.errors import ControlError, VendorError
+from sandbox.core.injection import apply_scenarios
 from sandbox.registry import Vendor
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,13 @@ def operation(name: str, grant: str) -> Callable[[View], View]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             g.operation = name
+            injected = apply_scenarios()
+            if injected is not None:
+                return injected
             authorise(grant)
             return view(*args, **kwargs)
 
+        wrapper.operation_name = name  # type: ignore[attr-defined]  # what scenarios may match on
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -102,8 +107,10 @@ def handle_error(error: Exception) -> Response | tuple[Response, int]:
     vendor = current_vendor()
     if isinstance(error, VendorError):
         g.detail = error.detail
-        return current_sandbox().vendors[error.vendor].render(error)
-    if vendor is None:
+        response = current_sandbox().vendors[error.vendor].render(error)
+        response.headers.update(error.extra.get("headers", {}))
+        return response
+    if vendor is None or isinstance(error, ControlError):
         from sandbox.core.control import render_control_error
 
         return render_control_error(error)
@@ -139,7 +146,7 @@ def journal_response(response: Response) -> Response:
         scenario_rule=g.get("scenario_rule"),
         detail=detail,
         request_body=_request_body(sandbox.journal.cap),
-        response_body=sandbox.journal.cap(response.get_data()),
+        response_body="[streamed]" if response.is_streamed else sandbox.journal.cap(response.get_data()),
     )
     return response
 
