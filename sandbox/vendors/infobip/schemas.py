@@ -65,7 +65,8 @@ def text(
     elif lo is not None:
         checks.append(validate.Length(min=lo, error=f"must be at least {lo} characters long"))
     if pattern is not None:
-        checks.append(validate.Regexp(rf"(?:{pattern})\Z", error=f'must match "{pattern}"'))
+        literal = pattern.replace("{", "{{").replace("}", "}}")  # marshmallow formats the message
+        checks.append(validate.Regexp(rf"(?:{pattern})\Z", error=f'must match "{literal}"'))
     return _messages(fields.String(required=required, allow_none=not required, validate=checks))
 
 
