@@ -118,12 +118,12 @@ def _library(config: Config) -> dict[str, Any]:
 
     try:
         app = create_app(config)
+        sandbox = app.extensions["sandbox"]
+        try:
+            return dict(sandbox.scenarios.library)
+        finally:
+            sandbox.close()
     except ScenarioError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from None
-    sandbox = app.extensions["sandbox"]
-    try:
-        return dict(sandbox.scenarios.library)
-    finally:
-        sandbox.close()

@@ -79,6 +79,7 @@ class ScenarioSchema(_Strict):
 
 
 SCHEMA = ScenarioSchema()
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
 
 @dataclass(frozen=True)
@@ -127,15 +128,18 @@ class ScenarioError(Exception):
 def parse(text: str, source: str, known: Known) -> Scenario:
     """A scenario from YAML or JSON text (JSON is read as YAML), checked against the schema and ``known``."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise ScenarioError([f"{source}:{line}: not valid YAML/JSON: {error.problem or error}"]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([f"{source}:1: not valid YAML/JSON: {error}"]) from None
-    return build(data, source, known, node)
+    try:
+        return build(data, source, known)
+    except ScenarioError:
+        # Only a bad document pays for a second reading, with line numbers, to point at the field.
+        return build(data, source, known, yaml.compose(text, Loader=_LOADER))
 
 
 def build(data: Any, source: str, known: Known, node: yaml.Node | None = None) -> Scenario:

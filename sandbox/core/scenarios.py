@@ -68,7 +68,7 @@ class Scenarios:
         self.roots = [Path(root) for root in roots]
         self.startup = tuple(startup)
         self.known = Known({}, {}, {})
-        self._files: dict[str, Scenario] = {}
+        self._files: dict[str, Scenario] | None = None
         self._posted: dict[str, Scenario] = {}
         self._active: dict[str, list[str]] = {}
         self._counts: dict[tuple[str, str, int], int] = {}
@@ -84,8 +84,10 @@ class Scenarios:
             operations={name: sorted(operations.get(name, ())) for name in vendors},
             outcomes={name: machine.outcomes for name, machine in self.sandbox.lifecycles.machines.items()},
         )
-        self._files = {scenario.name: scenario for scenario in read_files(self.roots, self.known)}
+        self._files = None
         self.reload()
+        if not self.startup:
+            return  # the files are read on first use: a plain start stays fast
         missing = [name for name in self.startup if name not in self.library]
         if missing:
             raise ScenarioError([f"--scenario {name}: no such scenario" for name in missing])
@@ -117,8 +119,16 @@ class Scenarios:
             self._drop_counters(tenant, None)
 
     @property
+    def files(self) -> dict[str, Scenario]:
+        if self._files is None:
+            with self._lock:
+                if self._files is None:
+                    self._files = {scenario.name: scenario for scenario in read_files(self.roots, self.known)}
+        return self._files
+
+    @property
     def library(self) -> dict[str, Scenario]:
-        return {**self._files, **self._posted}
+        return {**self.files, **self._posted}
 
     def get(self, name: str) -> Scenario:
         found = self.library.get(name)
@@ -129,9 +139,9 @@ class Scenarios:
     def define(self, document: Any) -> tuple[Scenario, bool]:
         """Add or replace a scenario posted through the control API; answers it and whether it is new."""
         scenario = build(document, "api", self.known)
-        if scenario.name in self._files:
+        if scenario.name in self.files:
             raise ControlError(
-                409, "scenario_exists", f"{scenario.name!r} comes from {self._files[scenario.name].source}"
+                409, "scenario_exists", f"{scenario.name!r} comes from {self.files[scenario.name].source}"
             )
         with self._lock:
             created = scenario.name not in self._posted
@@ -141,8 +151,8 @@ class Scenarios:
         return scenario, created
 
     def remove(self, name: str) -> None:
-        if name in self._files:
-            raise ControlError(409, "scenario_from_file", f"{name!r} comes from {self._files[name].source}")
+        if name in self.files:
+            raise ControlError(409, "scenario_from_file", f"{name!r} comes from {self.files[name].source}")
         if name not in self._posted:
             raise UnknownScenario(name, self.library)
         with self._lock:
