@@ -12,6 +12,7 @@ from sandbox.core.context import Sandbox
 from sandbox.core.control import control_blueprint
 from sandbox.core.hostrouting import VendorHostRouter
 from sandbox.core.injection import requested_outcome
+from sandbox.core.routing import LazyBuilderRule
 from sandbox.core.scenario_control import scenarios_blueprint
 from sandbox.registry import load_vendors
 
@@ -25,6 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
+    app.url_rule_class = LazyBuilderRule
 
     vendors = load_vendors()
     sandbox = Sandbox(config, vendors)

@@ -751,3 +751,12 @@ def test_repeated_advances_cannot_push_the_clock_past_year_9000(sandbox_client):
         ).status_code
         == 200
     )
+
+
+def test_url_building_still_works_with_lazily_compiled_builders(sandbox_app: Any) -> None:
+    from flask import url_for
+
+    with sandbox_app.test_request_context():
+        assert url_for("sandbox_control.health") == "/_sandbox/health"
+        built = url_for("sandbox_control.image", vendor="webex", tenant="t", key="k", x=1)
+        assert built == "/_sandbox/images/webex/t/k?x=1"
