@@ -138,13 +138,13 @@ def register(client: Any, campaign_id: str, key: str = DEMO_KEY, body: dict[str,
 
 
 def advance(client: Any, seconds: float, key: str = DEMO_KEY) -> dict[str, Any]:
-    response = client.post("/_sandbox/clock/advance", json={"seconds": seconds, "credential": key})
+    response = client.post("/_sandbox/clock/advance", json={"seconds": seconds, "credential": key, "vendor": "infobip"})
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
 
 def lifecycles(client: Any, key: str, **body: Any) -> dict[str, Any]:
-    response = client.post("/_sandbox/lifecycles", json={"credential": key, **body})
+    response = client.post("/_sandbox/lifecycles", json={"credential": key, "vendor": "infobip", **body})
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 

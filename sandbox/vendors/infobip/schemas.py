@@ -51,6 +51,8 @@ def _messages(field: fields.Field) -> fields.Field:
     for kind, message in TYPE_MESSAGES.items():
         if isinstance(field, kind):
             field.error_messages["invalid"] = message
+            if kind is fields.UUID:
+                field.error_messages["invalid_uuid"] = message
     if isinstance(field, fields.List):
         _messages(field.inner)
     return field

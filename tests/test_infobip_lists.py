@@ -1,0 +1,160 @@
+"""Infobip campaign and brand lists: every filter, 0-based paging, sort, and the 400s of bad query values."""
+
+from __future__ import annotations
+
+import pytest
+from infobip_helpers import (
+    BRANDS,
+    CAMPAIGNS,
+    DRAFT_BRAND,
+    SAMPLE_NUMBER,
+    SAMPLE_NUMBER_KEY,
+    SEED_BRAND,
+    advance,
+    auth,
+    created,
+    register,
+    validation_errors,
+)
+
+
+def listed(client, query=""):
+    response = client.get(f"{CAMPAIGNS}{query}", headers=auth())
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def names(client, query=""):
+    return [campaign["name"] for campaign in listed(client, query)["results"]]
+
+
+@pytest.fixture
+def three(sandbox_client):
+    """Alpha (seed brand, seed number, registered), Beta (draft brand, sample number), gamma (no number)."""
+    alpha = created(sandbox_client, name="Alpha promo", referenceId="ref-a")
+    advance(sandbox_client, 10)
+    beta = created(sandbox_client, name="Beta", brandId=DRAFT_BRAND, numbers=None, numberKeys=[SAMPLE_NUMBER_KEY])
+    advance(sandbox_client, 10)
+    gamma = created(sandbox_client, name="gamma PROMO", numbers=None, referenceId="ref-c")
+    advance(sandbox_client, 10)
+    register(sandbox_client, alpha["id"])
+    return alpha, beta, gamma
+
+
+def test_an_empty_list_has_the_page_envelope(sandbox_client):
+    assert listed(sandbox_client) == {
+        "results": [],
+        "paging": {"page": 0, "size": 20, "totalPages": 0, "totalResults": 0},
+    }
+
+
+def test_the_list_shows_campaigns_as_get_does_in_creation_order(sandbox_client, three):
+    body = listed(sandbox_client)
+    assert [c["id"] for c in body["results"]] == [c["id"] for c in three]
+    assert body["paging"] == {"page": 0, "size": 20, "totalPages": 1, "totalResults": 3}
+    shown = sandbox_client.get(f"{CAMPAIGNS}/{three[1]['id']}", headers=auth()).get_json()
+    assert body["results"][1] == shown
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?brandId=" + SEED_BRAND, ["Alpha promo", "gamma PROMO"]),
+        ("?brandId=" + DRAFT_BRAND, ["Beta"]),
+        ("?type=TEN_DIGIT_LONG_CODE", ["Alpha promo", "Beta", "gamma PROMO"]),
+        ("?nameLike=promo", ["Alpha promo", "gamma PROMO"]),
+        ("?nameLike=ETA", ["Beta"]),
+        ("?referenceId=ref-c", ["gamma PROMO"]),
+        ("?referenceId=ref-a&referenceId=ref-c", ["Alpha promo", "gamma PROMO"]),
+        ("?stage=DRAFT", ["Beta", "gamma PROMO"]),
+        ("?stage=SUBMITTED_FOR_REVIEW", ["Alpha promo"]),
+        ("?stage=DRAFT&stage=SUBMITTED_FOR_REVIEW", ["Alpha promo", "Beta", "gamma PROMO"]),
+        ("?number=" + SAMPLE_NUMBER, ["Beta"]),
+        ("?number=41785473249&number=" + SAMPLE_NUMBER, ["Alpha promo", "Beta"]),
+        ("?number=19999999999", []),
+        ("?nameLike=promo&stage=DRAFT", ["gamma PROMO"]),
+        ("?unknownFilter=1", ["Alpha promo", "Beta", "gamma PROMO"]),
+    ],
+)
+def test_filters_match_and_combine(sandbox_client, three, query, expected):
+    assert names(sandbox_client, query) == expected
+
+
+def test_the_id_filter_is_repeatable(sandbox_client, three):
+    alpha, _, gamma = three
+    assert names(sandbox_client, f"?id={gamma['id']}&id={alpha['id']}&id=nope") == ["Alpha promo", "gamma PROMO"]
+
+
+def test_pages_are_zero_based(sandbox_client, three):
+    first = listed(sandbox_client, "?size=2")
+    assert [c["name"] for c in first["results"]] == ["Alpha promo", "Beta"]
+    assert first["paging"] == {"page": 0, "size": 2, "totalPages": 2, "totalResults": 3}
+    second = listed(sandbox_client, "?size=2&page=1")
+    assert [c["name"] for c in second["results"]] == ["gamma PROMO"]
+    assert listed(sandbox_client, "?size=2&page=5")["results"] == []
+
+
+@pytest.mark.parametrize("size", ["1", "2000"])
+def test_size_at_its_limits_is_accepted(sandbox_client, three, size):
+    assert listed(sandbox_client, f"?size={size}")["paging"]["size"] == int(size)
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ("?size=0", {"size": ["must be between 1 and 2000"]}),
+        ("?size=2001", {"size": ["must be between 1 and 2000"]}),
+        ("?size=ten", {"size": ["must be an integer"]}),
+        ("?page=-1", {"page": ["must be at least 0"]}),
+        ("?page=1.5", {"page": ["must be an integer"]}),
+        ("?page=", {"page": ["must be an integer"]}),
+        ("?sort=budget,asc", {"sort": ["property must be one of [id, name, type, createdDate, lastModifiedDate]"]}),
+        ("?sort=name,sideways", {"sort": ["direction must be asc or desc"]}),
+        ("?type=SHORT_CODE", {"type": ["must be one of [TEN_DIGIT_LONG_CODE]"]}),
+    ],
+)
+def test_bad_paging_sort_and_filter_values_are_400(sandbox_client, query, errors):
+    assert validation_errors(sandbox_client.get(f"{CAMPAIGNS}{query}", headers=auth())) == errors
+
+
+def test_an_unknown_stage_filter_is_400(sandbox_client):
+    errors = validation_errors(sandbox_client.get(f"{CAMPAIGNS}?stage=LIVE", headers=auth()))
+    assert list(errors) == ["stage"] and errors["stage"][0].startswith("must be one of [DRAFT, SUBMITTED_FOR_REVIEW")
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Alpha promo", "Beta", "gamma PROMO"]),
+        ("name,desc", ["gamma PROMO", "Beta", "Alpha promo"]),
+        ("createdDate,desc", ["gamma PROMO", "Beta", "Alpha promo"]),
+        ("createdDate,ASC", ["Alpha promo", "Beta", "gamma PROMO"]),
+        ("lastModifiedDate,desc", ["Alpha promo", "gamma PROMO", "Beta"]),  # register touched Alpha last
+        ("type,asc&sort=name,desc", ["gamma PROMO", "Beta", "Alpha promo"]),
+    ],
+)
+def test_sort_by_each_property_and_direction(sandbox_client, three, sort, expected):
+    assert names(sandbox_client, f"?sort={sort}") == expected
+
+
+def test_sort_by_id(sandbox_client, three):
+    ids = [c["id"] for c in listed(sandbox_client, "?sort=id,desc")["results"]]
+    assert ids == sorted((c["id"] for c in three), reverse=True)
+
+
+def test_another_accounts_campaigns_are_not_listed(sandbox_client, three):
+    response = sandbox_client.get(CAMPAIGNS, headers=auth("test-infobip-list-other-0001"))
+    assert response.get_json()["paging"]["totalResults"] == 0
+
+
+def test_brands_list_with_paging_filters_and_sort(sandbox_client):
+    response = sandbox_client.get(f"{BRANDS}?sort=name,asc&size=2", headers=auth())
+    body = response.get_json()
+    assert [b["name"] for b in body["results"]] == ["Corner Bakery", "Examples Warehouse"]
+    assert body["paging"] == {"page": 0, "size": 2, "totalPages": 2, "totalResults": 3}
+    registered = sandbox_client.get(f"{BRANDS}?stage=REGISTERED", headers=auth()).get_json()["results"]
+    assert [b["id"] for b in registered] == [SEED_BRAND]
+    assert sandbox_client.get(f"{BRANDS}?nameLike=BAKERY", headers=auth()).get_json()["paging"]["totalResults"] == 1
+    assert validation_errors(sandbox_client.get(f"{BRANDS}?sort=type", headers=auth())) == {
+        "sort": ["property must be one of [id, name, createdDate, lastModifiedDate]"]
+    }
