@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import base64
 import itertools
+from collections.abc import Iterator
 from typing import Any
+
+from flask import Flask
+
+from sandbox.app import create_app
+from sandbox.config import Config
 
 DEMO_TOKEN = "demo-dailystory-token-0001"
 REVOKED_TOKEN = "demo-dailystory-revoked-0003"
@@ -113,3 +119,11 @@ def assert_failure(response: Any, status: int, message: str | None = None, menti
     if mentions is not None:
         assert mentions in body["Message"], body["Message"]
     return str(body["Message"])
+
+
+def shared_app() -> Iterator[Flask]:
+    """One app for a whole test module (building one per test cost most of the time); tests stay
+    isolated by each using a token of its own, so a tenant, a clock and a lifecycle config of its own."""
+    app = create_app(Config(memory=True, seed=1234))
+    yield app
+    app.extensions["sandbox"].close()

@@ -1,6 +1,11 @@
-"""DailyStory request validation: every seed field's types, enums and limits at both edges; 400 and 404."""
+"""DailyStory request validation: every seed field's types, enums and limits at both edges; 400 and 404.
+
+One app serves the module; each test has a token, so a tenant, of its own.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from dailystory_helpers import (
@@ -13,13 +18,33 @@ from dailystory_helpers import (
     assert_ok,
     bearer,
     create,
+    fresh_token,
     listed,
     post,
     read,
+    shared_app,
     update,
 )
+from flask import Flask
+from flask.testing import FlaskClient
 
 GOALS = {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0}
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[Flask]:
+    yield from shared_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def token() -> str:
+    return fresh_token()
+
 
 ACCEPTED = [
     ("name", "x" * 255),
@@ -48,9 +73,9 @@ ACCEPTED = [
 
 
 @pytest.mark.parametrize(("field", "value"), ACCEPTED)
-def test_values_at_the_edges_are_accepted_and_stored(sandbox_client, field, value):
-    campaign_id = assert_ok(post(sandbox_client, {"name": "Edge", field: value}))["id"]
-    stored = read(sandbox_client, campaign_id)[field]
+def test_values_at_the_edges_are_accepted_and_stored(client, token, field, value):
+    campaign_id = assert_ok(post(client, {"name": "Edge", field: value}, token))["id"]
+    stored = read(client, campaign_id, token)[field]
     if isinstance(value, list):
         value = list(dict.fromkeys(value))
     if field == "conversionGoals":
@@ -121,43 +146,43 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("field", "value"), REFUSED)
-def test_wrong_types_and_values_past_the_edges_are_400_naming_the_field(sandbox_client, field, value):
-    response = post(sandbox_client, {"name": "Refused", field: value})
+def test_wrong_types_and_values_past_the_edges_are_400_naming_the_field(client, token, field, value):
+    response = post(client, {"name": "Refused", field: value}, token)
     assert_failure(response, 400, mentions=field)
-    assert len(listed(sandbox_client)) == len(FIXTURE_IDS)
+    assert len(listed(client, token)) == len(FIXTURE_IDS)
 
 
-def test_enum_failures_list_the_allowed_values(sandbox_client):
-    message = assert_failure(post(sandbox_client, {"name": "x", "costPeriod": "Hourly"}), 400)
+def test_enum_failures_list_the_allowed_values(client, token):
+    message = assert_failure(post(client, {"name": "x", "costPeriod": "Hourly"}, token), 400)
     assert message == "costPeriod: must be one of: None, OneTime, Daily, Weekly, Monthly, Yearly"
 
 
-def test_every_failing_field_is_named_in_one_message(sandbox_client):
-    message = assert_failure(post(sandbox_client, {"name": "", "cost": -1, "segments": "x"}), 400)
+def test_every_failing_field_is_named_in_one_message(client, token):
+    message = assert_failure(post(client, {"name": "", "cost": -1, "segments": "x"}, token), 400)
     assert all(field in message for field in ("name", "cost", "segments"))
 
 
 @pytest.mark.parametrize("body", [{}, {"name": None}, {"description": "no name"}, {"campaignId": 0}])
-def test_name_is_required_on_create(sandbox_client, body):
-    assert_failure(post(sandbox_client, body), 400, "name is required when creating a campaign.")
+def test_name_is_required_on_create(client, token, body):
+    assert_failure(post(client, body, token), 400, "name is required when creating a campaign.")
 
 
-def test_name_is_not_required_on_update(sandbox_client):
-    campaign_id = create(sandbox_client, name="Keeps its name")
-    assert_ok(update(sandbox_client, campaign_id, description="no name sent"))
-    assert read(sandbox_client, campaign_id)["name"] == "Keeps its name"
+def test_name_is_not_required_on_update(client, token):
+    campaign_id = create(client, token, name="Keeps its name")
+    assert_ok(update(client, campaign_id, token, description="no name sent"))
+    assert read(client, campaign_id, token)["name"] == "Keeps its name"
 
 
 @pytest.mark.parametrize("status", ["Archived", "Deleted"])
-def test_a_new_campaign_cannot_start_archived_or_deleted(sandbox_client, status):
-    message = assert_failure(post(sandbox_client, {"name": "x", "status": status}), 400)
+def test_a_new_campaign_cannot_start_archived_or_deleted(client, token, status):
+    message = assert_failure(post(client, {"name": "x", "status": status}, token), 400)
     assert message == f"A new campaign starts Active or Paused, not {status}."
 
 
 @pytest.mark.parametrize("campaign_id", [1, 24108, FIRST_ID + 1, INT32_MAX])
-def test_an_unknown_campaign_id_is_404(sandbox_client, campaign_id):
-    create(sandbox_client)
-    response = update(sandbox_client, campaign_id, name="Nobody")
+def test_an_unknown_campaign_id_is_404(client, token, campaign_id):
+    create(client, token)
+    response = update(client, campaign_id, token, name="Nobody")
     assert_failure(response, 404, f"Campaign {campaign_id} was not found.")
 
 
@@ -169,27 +194,27 @@ def test_an_unknown_campaign_id_is_404(sandbox_client, campaign_id):
         ("notificationRecipients", [USER, "someone-else"], "notificationRecipients: unknown id(s) someone-else"),
     ],
 )
-def test_referenced_ids_must_exist_in_the_account(sandbox_client, field, value, mentions):
-    assert_failure(post(sandbox_client, {"name": "Refs", field: value}), 400, mentions)
-    campaign_id = create(sandbox_client)
-    assert_failure(update(sandbox_client, campaign_id, **{field: value}), 400, mentions)
+def test_referenced_ids_must_exist_in_the_account(client, token, field, value, mentions):
+    assert_failure(post(client, {"name": "Refs", field: value}, token), 400, mentions)
+    campaign_id = create(client, token)
+    assert_failure(update(client, campaign_id, token, **{field: value}), 400, mentions)
 
 
-def test_a_refused_request_changes_nothing_and_uses_no_id(sandbox_client):
-    campaign_id = create(sandbox_client, name="Before", segments=[1201])
-    before = read(sandbox_client, campaign_id)
-    assert_failure(update(sandbox_client, campaign_id, name="After", status="Paused", segments=[4242]), 400)
-    assert read(sandbox_client, campaign_id) == before
-    assert_failure(post(sandbox_client, {"name": "No", "cost": -5}), 400)
-    assert create(sandbox_client) == campaign_id + 1
+def test_a_refused_request_changes_nothing_and_uses_no_id(client, token):
+    campaign_id = create(client, token, name="Before", segments=[1201])
+    before = read(client, campaign_id, token)
+    assert_failure(update(client, campaign_id, token, name="After", status="Paused", segments=[4242]), 400)
+    assert read(client, campaign_id, token) == before
+    assert_failure(post(client, {"name": "No", "cost": -5}, token), 400)
+    assert create(client, token) == campaign_id + 1
 
 
-def test_shape_is_checked_before_the_campaign_exists(sandbox_client):
-    assert_failure(update(sandbox_client, 999, cost="free"), 400, mentions="cost")
+def test_shape_is_checked_before_the_campaign_exists(client, token):
+    assert_failure(update(client, 999, token, cost="free"), 400, mentions="cost")
 
 
 @pytest.mark.parametrize("campaign_id", ["abc", "-1", "1.5", "2147483648", "99999999999"])
-def test_a_malformed_id_in_the_path_is_404(sandbox_client, campaign_id):
-    response = sandbox_client.get(f"{CAMPAIGN}/{campaign_id}", headers=bearer())
+def test_a_malformed_id_in_the_path_is_404(client, token, campaign_id):
+    response = client.get(f"{CAMPAIGN}/{campaign_id}", headers=bearer(token))
     assert_failure(response, 404, f"Campaign {campaign_id} was not found.")
-    assert_failure(sandbox_client.delete(f"{CAMPAIGN}/{campaign_id}", headers=bearer()), 404)
+    assert_failure(client.delete(f"{CAMPAIGN}/{campaign_id}", headers=bearer(token)), 404)

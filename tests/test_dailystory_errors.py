@@ -1,0 +1,104 @@
+"""DailyStory failures outside validation: malformed and huge bodies, unknown paths and methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dailystory_helpers import (
+    CAMPAIGN,
+    CAMPAIGNS,
+    FIXTURE_IDS,
+    assert_failure,
+    bearer,
+    create,
+    fresh_token,
+    listed,
+    shared_app,
+)
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sandbox.vendors.dailystory.errors import CATALOGUE
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[Flask]:
+    yield from shared_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def token() -> str:
+    return fresh_token()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"{not json",
+        b"",
+        b"[1, 2]",
+        b'"text"',
+        b"null",
+        b'{"name": NaN}',
+        b'{"name": Infinity}',
+        b"\xff\xfe{}",
+        b"[" * 100_000,
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_400(client, raw):
+    response = client.post(CAMPAIGN, data=raw, headers={**bearer(), "Content-Type": "application/json"})
+    assert_failure(response, 400, "The request body must be a JSON object.")
+    assert response.headers["X-Sandbox-Detail"]
+
+
+def test_a_huge_body_is_413_and_changes_nothing(client, token):
+    body = {"name": "big", "description": "x" * (2 * 1024 * 1024)}
+    assert_failure(client.post(CAMPAIGN, json=body, headers=bearer(token)), 413, "The request body is too large.")
+    assert len(listed(client, token)) == len(FIXTURE_IDS)
+    assert create(client, token) == FIRST_ID
+
+
+def test_an_unknown_path_is_404_in_the_envelope(client):
+    response = client.get("/dailystory/api/v1/nothing-here", headers=bearer())
+    assert_failure(response, 404, "The requested API endpoint does not exist.")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("put", CAMPAIGN),
+        ("get", CAMPAIGN),
+        ("delete", CAMPAIGNS),
+        ("patch", f"{CAMPAIGN}/24101"),
+        ("post", f"{CAMPAIGN}/24101"),
+    ],
+)
+def test_a_wrong_method_is_405_in_the_envelope(client, method, path):
+    response = getattr(client, method)(path, headers=bearer())
+    assert_failure(response, 405, "The HTTP method is not supported by this endpoint.")
+
+
+def test_the_real_host_reaches_the_vendor_without_the_prefix(client):
+    response = client.get("/api/v1/campaigns", headers={**bearer(), "Host": "us-1.dailystory.com"})
+    assert response.status_code == 200 and response.get_json()["Status"] is True
+
+
+def test_every_catalogue_entry_has_a_status_a_message_and_a_source(client):
+    for entry in CATALOGUE.values():
+        assert 400 <= entry.status < 600 and entry.message and entry.source in ("[seed]", "[doc]", "[decided]")
+
+
+def test_requests_are_journaled_with_their_operation(client, token):
+    create(client, token)
+    client.get(f"{CAMPAIGN}/24109", headers=bearer(token))
+    entries = client.get(f"/_sandbox/requests?vendor=dailystory&credential={token}").get_json()["requests"]
+    assert [(e["operation"], e["path"]) for e in entries] == [
+        ("create_or_update_campaign", "/api/v1/campaign"),
+        ("get_campaign", "/api/v1/campaign/24109"),
+    ]
