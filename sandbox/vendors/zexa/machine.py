@@ -123,8 +123,8 @@ class Run:
     def dispatch(self, everything: bool) -> None:
         """Hand the batch to the carriers: pay for each message, decide its fate, queue its receipt."""
         record = self.record
-        count, full = batch_plan(self.sandbox, self.tenant, record)
-        total = full
+        count, _ = batch_plan(self.sandbox, self.tenant, record)
+        total = count
         if everything:  # a forced `sent` hands over the rest at once; what the credits do not cover fails
             total = record["total_contacts"] - record["dispatched"]
             count = Credits(self.sandbox, self.tenant).affordable(
