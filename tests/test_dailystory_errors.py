@@ -8,6 +8,7 @@ import pytest
 from dailystory_helpers import (
     CAMPAIGN,
     CAMPAIGNS,
+    FIRST_ID,
     FIXTURE_IDS,
     assert_failure,
     bearer,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
@@ -49,10 +50,12 @@ class StrictNumber(fields.Float):
 class JsonObject(fields.Nested):
     """A nested object whose wrong type is reported on the field itself (not as a nameless schema error)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, partial: Any = None, **kwargs: Any
+    ) -> Any:
         if not isinstance(value, dict):
             raise ValidationError("must be a JSON object")
-        return super()._deserialize(value, attr, data, **kwargs)
+        return super()._deserialize(value, attr, data, partial=partial, **kwargs)
 
 
 def strict_int(low: int, high: int = INT32_MAX, **kwargs: Any) -> fields.Integer:
