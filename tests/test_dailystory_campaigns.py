@@ -257,3 +257,7 @@ def test_auth_header_of_the_vendor_is_the_bearer_form(app):
     assert app.extensions["sandbox"].vendors["dailystory"].auth_header("tok-12345678") == {
         "Authorization": "Bearer tok-12345678"
     }
+
+
+def test_a_path_id_with_leading_zeros_is_the_same_campaign(client, token):
+    assert read(client, f"0{FIXTURE_IDS[0]}", token)["id"] == FIXTURE_IDS[0]

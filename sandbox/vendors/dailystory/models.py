@@ -193,10 +193,11 @@ class DailyStoryBackend:
             self.lifecycles.trigger(AUTOPAUSE, self.tenant, key, "rest")
 
     # -- read, list, delete ----------------------------------------------------------------------------
-    def _live_campaign(self, key: str) -> dict[str, Any]:
+    def _live_campaign(self, raw: str) -> dict[str, Any]:
         """The stored campaign, or 404; a purged one is removed for good when it is met."""
-        if not _ID.match(key) or int(key) > INT32_MAX:
-            raise error("campaign_not_found", description=_not_found(key))
+        key = _key(raw)
+        if key is None:
+            raise error("campaign_not_found", description=_not_found(raw))
         record = self.store.get(self._table(CAMPAIGNS), key)
         if record is None or record.get("status") == PURGED:
             if record is not None:
@@ -208,13 +209,14 @@ class DailyStoryBackend:
         self.store.delete(self._table(CAMPAIGNS), key)
         self.store.delete(self._table(WATCHES), key)
 
-    def get_campaign(self, key: str) -> dict[str, Any]:
+    def get_campaign(self, raw: str) -> dict[str, Any]:
         with self.store.lock:
-            if _ID.match(key):
+            key = _key(raw)
+            if key is not None:
                 # A read: in `manual` mode each one moves the watch, then the campaign, one step.
                 self.lifecycles.observe(AUTOPAUSE, self.tenant, key)
                 self.lifecycles.observe(CAMPAIGN, self.tenant, key)
-            return {"campaign": view(self._live_campaign(key))}
+            return {"campaign": view(self._live_campaign(raw))}
 
     def list_campaigns(self) -> dict[str, Any]:
         with self.store.lock:
@@ -226,15 +228,23 @@ class DailyStoryBackend:
                     campaigns.append(view(record))
         return {"campaigns": campaigns}
 
-    def delete_campaign(self, key: str) -> dict[str, Any]:
+    def delete_campaign(self, raw: str) -> dict[str, Any]:
         """``DELETE /campaign/{id}``: to the trash (``Deleted``), restorable until it is purged [doc]."""
         with self.store.lock:
-            current = self._live_campaign(key)
+            current = self._live_campaign(raw)
+            key = str(current["id"])
             if current["status"] == "Deleted":
                 raise error("campaign_deleted", description=_in_trash(current["id"]))
             self.lifecycles.trigger(CAMPAIGN, self.tenant, key, "delete")
             self.sync_autopause(key, activity=False)
         return {"id": current["id"]}
+
+
+def _key(raw: str) -> str | None:
+    """The store key of a campaign id from a path (``024109`` is 24109), or None if it cannot be one."""
+    if not _ID.match(raw) or int(raw) > INT32_MAX:
+        return None
+    return str(int(raw))
 
 
 def _not_found(key: str) -> str:
