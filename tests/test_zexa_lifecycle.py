@@ -307,3 +307,30 @@ def test_a_credit_call_needs_a_tenant(sandbox_client: FlaskClient) -> None:
     response = sandbox_client.post(CREDITS, json={"amount": 5})
     assert (response.status_code, response.get_json()["error"]) == (400, "invalid_request")
     assert sandbox_client.post(CREDITS, data=b"[1]").status_code == 400
+
+
+def test_a_forced_sent_outcome_hands_over_the_rest_at_once(sandbox_client: FlaskClient) -> None:
+    key = new_key()
+    settings(sandbox_client, key, dispatch_rates={"sms": 1})
+    add_contacts(sandbox_client, key, 10)
+    created = create_campaign(sandbox_client, key, contact_list_id="lst_empty01")
+    lifecycle(sandbox_client, key, id=created["id"], outcome="sent")
+    advance(sandbox_client, key, 1)
+    assert get_campaign(sandbox_client, key, created["id"])["status"] == "sent"
+    assert balance(sandbox_client, key) == 4240
+    advance(sandbox_client, key, 5)
+    done = get_campaign(sandbox_client, key, created["id"])
+    assert (done["status"], done["delivered"]) == ("completed", 10)
+
+
+def test_a_forced_failed_outcome_stops_a_campaign_mid_send(sandbox_client: FlaskClient) -> None:
+    key = new_key()
+    settings(sandbox_client, key, dispatch_rates={"sms": 1})
+    add_contacts(sandbox_client, key, 10)
+    created = create_campaign(sandbox_client, key, contact_list_id="lst_empty01")
+    advance(sandbox_client, key, 3)
+    lifecycle(sandbox_client, key, id=created["id"], outcome="failed")
+    advance(sandbox_client, key, 60)
+    found = get_campaign(sandbox_client, key, created["id"])
+    assert (found["status"], found["completed_at"]) == ("failed", None)
+    assert balance(sandbox_client, key) == 4247  # three messages went out before it failed
