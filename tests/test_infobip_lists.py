@@ -92,6 +92,7 @@ def test_pages_are_zero_based(sandbox_client, three):
     second = listed(sandbox_client, "?size=2&page=1")
     assert [c["name"] for c in second["results"]] == ["gamma PROMO"]
     assert listed(sandbox_client, "?size=2&page=5")["results"] == []
+    assert listed(sandbox_client, "?page=2147483647")["results"] == []
 
 
 @pytest.mark.parametrize("size", ["1", "2000"])
@@ -105,7 +106,9 @@ def test_size_at_its_limits_is_accepted(sandbox_client, three, size):
         ("?size=0", {"size": ["must be between 1 and 2000"]}),
         ("?size=2001", {"size": ["must be between 1 and 2000"]}),
         ("?size=ten", {"size": ["must be an integer"]}),
-        ("?page=-1", {"page": ["must be at least 0"]}),
+        ("?page=-1", {"page": ["must be between 0 and 2147483647"]}),
+        ("?page=2147483648", {"page": ["must be between 0 and 2147483647"]}),
+        ("?page=" + "9" * 5000, {"page": ["must be between 0 and 2147483647"]}),
         ("?page=1.5", {"page": ["must be an integer"]}),
         ("?page=", {"page": ["must be an integer"]}),
         ("?sort=budget,asc", {"sort": ["property must be one of [id, name, type, createdDate, lastModifiedDate]"]}),
