@@ -31,6 +31,7 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         global _app
         from sandbox.app import create_app
 
+        _die_with_parent()
         _app = create_app(config)
         _app.extensions["sandbox"].lifecycles.start_ticker()
         _app.extensions["sandbox"].webhooks.start()
@@ -71,3 +72,14 @@ def _announce_when_ready(host: str, port: int, on_ready: Callable[[], None], tim
         except OSError:
             time.sleep(0.005)
     log.error("the sandbox did not answer on %s:%s within %.0f s", host, port, timeout)
+
+
+def _die_with_parent() -> None:
+    """A worker whose Granian parent is killed outright would keep the port and its state alive, unseen."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)

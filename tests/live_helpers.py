@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -38,6 +39,7 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,  # its own process group: the server and its worker stop together
         )
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -76,6 +78,8 @@ class ServerProcess:
             raise AssertionError(f"the server did not stop within {timeout} s after SIGTERM") from None
 
     def kill(self) -> None:
+        """SIGKILL to the whole process group (a crash), so no worker is left behind serving."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         if self.process.poll() is None:
-            self.process.kill()
             self.process.wait(5)
