@@ -45,6 +45,8 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
             if _app is not None:
                 _app.extensions["sandbox"].close()
 
+    # Many threads are on purpose: each scenario delay holds one (see cli --threads).
+    logging.getLogger("_granian").addFilter(lambda record: "seems quite high" not in record.getMessage())
     server = MPServer(
         target="sandbox.app:create_app",
         address=host,
@@ -52,7 +54,6 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         interface=Interfaces.WSGI,
         workers=1,
         blocking_threads=threads,
-        backpressure=threads,  # every thread may be held by a scenario delay; more requests wait in Granian
         log_access=False,
         workers_kill_timeout=10,
     )
