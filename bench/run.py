@@ -540,6 +540,8 @@ def checks_for(results: dict[str, Any]) -> list[Check]:
         ("create", "create campaign", "req/s", TARGET_CREATE_RPS),
         ("infobip_create", "Infobip create campaign", "req/s", TARGET_CREATE_RPS),
         ("events", "event API", "events/s", TARGET_EVENTS_RPS),
+        ("create_threads1", "create campaign at --threads 1", "req/s", TARGET_CREATE_RPS),
+        ("events_threads1", "event API at --threads 1", "events/s", TARGET_EVENTS_RPS),
     ):
         if run := results.get(key):
             checks.append(
@@ -659,6 +661,19 @@ def http_runs(args: argparse.Namespace, wrk: str, results: dict[str, Any], secti
         results["rss_after_load"] = {**server.memory(), "holds": holds(results)}
         print(f"== 5. memory at rest: after start {results['rss_idle']}", flush=True)
         print(f"   after the load runs {results['rss_after_load']}", flush=True)
+    # The default 32 request threads leave room for scenario delays; one thread shows what that room costs.
+    with running_server(f"{args.server_cmd} --threads 1") as server:
+        for title, key, path, body in (
+            ("2c. create campaign, --threads 1 (wrk)", "create_threads1", CAMPAIGNS, CAMPAIGN_BODY),
+            ("3c. event API, --threads 1 (wrk)", "events_threads1", EVENTS, EVENT_BODY),
+        ):
+            section(
+                title,
+                key,
+                lambda path=path, body=body, key=key: asdict(
+                    measure_http(server, wrk, path, body, key, args.duration, args.warmup, f"Bearer {DEMO_KEY}")
+                ),
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -709,7 +724,7 @@ def main(argv: list[str] | None = None) -> int:
         except BenchError as failure:
             errors.append(f"HTTP runs: {failure}")
             print(f"   ERROR: {failure}", flush=True)
-        for key in ("create", "infobip_create", "events"):
+        for key in ("create", "infobip_create", "events", "create_threads1", "events_threads1"):
             if key in results and (failure := WrkResult(**results[key]).failures()):
                 errors.append(f"{key}: {failure}")
     else:
