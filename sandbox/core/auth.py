@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
+
+from werkzeug.datastructures import Headers
 
 from sandbox.core.store import Store
 
@@ -39,6 +42,39 @@ class Credential:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def fixture_credentials(
+    vendor: str,
+    fixtures: dict[str, Any],
+    entries: str = "keys",
+    secret_of: Callable[[dict[str, Any]], str] = lambda entry: str(entry["secret"]),
+    default_user: str = "api-user",
+) -> list[Credential]:
+    """The credentials a vendor's ``fixtures/<vendor>/credentials.yaml`` names: ``{tenant, <entries>: [...]}``."""
+    section = fixtures.get("credentials") or {}
+    return [
+        Credential(
+            vendor=vendor,
+            secret=secret_of(entry),
+            tenant=section.get("tenant", "demo"),
+            grants=entry.get("grants"),
+            expired=entry.get("expired", False),
+            revoked=entry.get("revoked", False),
+            user=entry.get("user", default_user),
+            origin="fixture",
+        )
+        for entry in section.get(entries, [])
+    ]
+
+
+_BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def bearer_secret(headers: Headers) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (the scheme is case-insensitive, RFC 7235)."""
+    match = _BEARER.match(headers.get("Authorization", ""))
+    return match.group(1) if match else None
 
 
 def auto_tenant_name(vendor: str, secret: str) -> str:
