@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -70,6 +71,22 @@ def test_a_non_2xx_answer_is_retried_after_the_backoff(sandbox: Sandbox, sandbox
     found = delivery(sandbox, delivery_id)
     assert found["status"] == "delivered"
     assert [a["status_code"] for a in found["attempts"]] == [500, 200]
+
+
+def test_the_backoff_grows_then_its_last_value_repeats(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
+    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [100, 1000]})
+    waits = []
+    with receiver(500, 500, 500) as hook:
+        delivery_id = enqueue(sandbox, hook.url)
+        for _ in range(3):
+            sandbox.webhooks.deliver_due()
+            found = delivery(sandbox, delivery_id)
+            last = datetime.fromisoformat(found["attempts"][-1]["at"])
+            waits.append((datetime.fromisoformat(found["next_attempt_at"]) - last).total_seconds())
+            sandbox.store.put(pending_table(TENANT), delivery_id, {"stream": "wh_1", "due": 0})  # skip the wait
+
+    assert len(hook.requests) == 3
+    assert [round(wait, -1) for wait in waits] == [100, 1000, 1000]
 
 
 def test_a_stream_keeps_its_order_while_its_head_waits_and_other_streams_go_on(
@@ -214,10 +231,12 @@ def test_config_is_per_tenant_over_global_defaults(sandbox_client: FlaskClient) 
 def test_the_worker_thread_delivers_without_being_asked(sandbox: Sandbox) -> None:
     with receiver() as hook:
         sandbox.webhooks.start()
-        delivery_id = enqueue(sandbox, hook.url)
-        hook.wait_for(1)
-        wait_until(lambda: delivery(sandbox, delivery_id)["status"] == "delivered", what="delivered status")
-        sandbox.webhooks.stop()
+        try:
+            delivery_id = enqueue(sandbox, hook.url)
+            hook.wait_for(1)
+            wait_until(lambda: delivery(sandbox, delivery_id)["status"] == "delivered", what="delivered status")
+        finally:
+            sandbox.webhooks.stop()
 
 
 def test_the_finished_deliveries_kept_are_bounded(sandbox: Sandbox, monkeypatch: Any) -> None:

@@ -127,12 +127,15 @@ def test_the_outbox_survives_a_restart_on_the_same_data_dir(tmp_path: Path) -> N
     key = new_key()
     with receiver() as hook:
         first = create_app(config)  # no delivery worker: the events stay in the outbox
-        client = first.test_client()
-        hook_record = register_webhook(client, key, hook.url)
-        created = create_campaign(client, key)
-        advance(client, key, 60)
-        pending = client.get(f"/_sandbox/webhooks/deliveries?credential={key}&vendor=zexa&status=pending").get_json()
-        first.extensions["sandbox"].close()
+        try:
+            client = first.test_client()
+            hook_record = register_webhook(client, key, hook.url)
+            created = create_campaign(client, key)
+            advance(client, key, 60)
+            query = f"credential={key}&vendor=zexa&status=pending"
+            pending = client.get(f"/_sandbox/webhooks/deliveries?{query}").get_json()
+        finally:
+            first.extensions["sandbox"].close()
         assert pending["total"] == len(LIFECYCLE_ORDER)
         assert hook.requests == []
 

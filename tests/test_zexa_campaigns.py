@@ -269,6 +269,21 @@ def test_the_tenants_rate_limit_answers_429_with_retry_after(sandbox_client: Fla
     assert sandbox_client.get(CAMPAIGNS, headers=auth(key)).status_code == 200
 
 
+def test_the_rate_limit_counts_each_key_of_a_tenant_apart(sandbox_client: FlaskClient) -> None:
+    first, second = "zexa-rate-key-first", "zexa-rate-key-second"
+    for secret in (first, second):
+        made = sandbox_client.post("/_sandbox/credentials", json={"vendor": "zexa", "secret": secret, "tenant": "rl"})
+        assert made.status_code in (200, 201), made.get_json()
+    settings(sandbox_client, first, rate_limit_requests=1, rate_limit_window_seconds=10)
+
+    assert sandbox_client.get(CAMPAIGNS, headers=auth(first)).status_code == 200
+    refused = sandbox_client.get(CAMPAIGNS, headers=auth(first))
+
+    assert_zexa_error(refused, 429, "rate_limit_exceeded")
+    assert refused.headers["Retry-After"] == "10"
+    assert sandbox_client.get(CAMPAIGNS, headers=auth(second)).status_code == 200  # same tenant, its own count
+
+
 def test_without_a_configured_limit_nothing_is_refused(sandbox_client: FlaskClient) -> None:
     key = new_key()
     assert all(sandbox_client.get(CAMPAIGNS, headers=auth(key)).status_code == 200 for _ in range(50))

@@ -103,6 +103,22 @@ def test_dispatch_follows_the_channels_rate_and_spends_credits_per_message(sandb
     assert balance(sandbox_client, key) == 4240
 
 
+def test_each_channel_has_its_own_dispatch_rate(sandbox_client: FlaskClient) -> None:
+    key = new_key()
+    settings(sandbox_client, key, dispatch_rates={"email": 1})
+    by_sms = create_campaign(sandbox_client, key, contact_list_id="lst_vip001")
+    by_email = create_campaign(sandbox_client, key, contact_list_id="lst_vip001", channel="email",
+                               sender_id="marketing@mybrand.ao")  # fmt: skip
+
+    advance(sandbox_client, key, 1)
+
+    assert get_campaign(sandbox_client, key, by_sms["id"])["status"] == "sent"  # default 10/s: both in 0.2 s
+    assert get_campaign(sandbox_client, key, by_email["id"])["status"] == "processing"  # 1/s: one of two so far
+    assert balance(sandbox_client, key) == 4250 - 2 - 0.5
+    advance(sandbox_client, key, 1)
+    assert get_campaign(sandbox_client, key, by_email["id"])["status"] == "sent"
+
+
 def test_receipts_arrive_during_processing(sandbox_client: FlaskClient) -> None:
     key = new_key()
     settings(sandbox_client, key, dispatch_rates={"sms": 1})
@@ -166,12 +182,12 @@ def test_a_forced_failed_outcome_fails_a_scheduled_campaign_at_its_start(
 
 
 def test_a_failure_rate_fails_a_seeded_deterministic_share(sandbox_client: FlaskClient) -> None:
-    def run() -> tuple[int, int]:
+    def run(seed: int) -> tuple[int, int]:
         app = create_app(Config(memory=True, seed=99))
         client = app.test_client()
         try:
             key = "zexa-failure-rate-key"
-            settings(client, key, failure_rate=0.5, failure_seed=7)
+            settings(client, key, failure_rate=0.5, failure_seed=seed)
             add_contacts(client, key, 40)
             created = create_campaign(client, key, contact_list_id="lst_empty01")
             advance(client, key, 600)
@@ -180,10 +196,11 @@ def test_a_failure_rate_fails_a_seeded_deterministic_share(sandbox_client: Flask
         finally:
             app.extensions["sandbox"].close()
 
-    first, second = run(), run()
+    first, second = run(7), run(7)
     assert first == second
     assert sum(first) == 40
     assert 8 < first[1] < 32
+    assert run(8) != first  # the seed, not the batching or the ids, picks the failures
 
 
 def test_a_failure_rate_of_one_fails_every_message(sandbox_client: FlaskClient) -> None:

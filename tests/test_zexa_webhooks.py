@@ -133,6 +133,21 @@ def test_message_events_interleave_with_batches_when_receipts_come_first(sandbox
     ]  # fmt: skip
 
 
+def test_a_carrier_failure_is_a_message_failed_event(sandbox_client: FlaskClient) -> None:
+    key = new_key()
+    register_webhook(sandbox_client, key, URL, ["message.failed", "message.delivered"])
+    settings(sandbox_client, key, failure_rate=1)
+    create_campaign(sandbox_client, key, contact_list_id="lst_vip001")
+    advance(sandbox_client, key, 60)
+
+    found = deliveries(sandbox_client, key)
+
+    assert [d["event"] for d in found] == ["message.failed", "message.failed"]
+    data = [json.loads(d["body"])["data"] for d in found]
+    assert {d["contact_id"] for d in data} == {"cnt_ana00001", "cnt_carla003"}
+    assert all(d["status"] == "failed" and d["error"]["code"] == "delivery_failed" for d in data)
+
+
 def test_a_webhook_gets_only_the_events_it_subscribed_to(sandbox_client: FlaskClient) -> None:
     key = new_key()
     register_webhook(sandbox_client, key, URL, ["campaign.completed", "message.undeliverable"])

@@ -137,7 +137,7 @@ class Receiver:
             self._ready.notify_all()
             return status
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:
         """Poll until ``count`` requests arrived (or fail at the deadline)."""
         deadline = time.monotonic() + timeout
         with self._ready:
@@ -178,7 +178,7 @@ def receiver(*script: int) -> Iterator[Receiver]:
         thread.join(5)
 
 
-def wait_until(predicate: Any, timeout: float = 10.0, what: str = "condition") -> Any:
+def wait_until(predicate: Any, timeout: float = 30.0, what: str = "condition") -> Any:
     """Poll ``predicate`` until it answers something truthy (or fail at the deadline)."""
     deadline = time.monotonic() + timeout
     while True:
