@@ -423,3 +423,44 @@ def test_the_campaign_lifecycle_is_described_with_its_branches(sandbox_client):
         "rejected", "update_requested_by_carriers", "update_requested_by_internal_reviewer",
     ]  # fmt: skip
     assert machines["infobip.brand"]["outcomes"] == ["rejected"]
+
+
+# -- one clock jump materialises every due step at its own moment, in time order -------------------------------
+def test_one_big_advance_applies_every_due_step_at_its_own_time_in_order(sandbox_client, sandbox):
+    campaign_id = created(sandbox_client)["id"]
+    register(sandbox_client, campaign_id)
+    advance(sandbox_client, 90 * DAY)
+    campaign = get(sandbox_client, campaign_id)
+    assert campaign["stage"] == "REGISTERED"
+    assert campaign["lastModifiedDate"] == "2030-01-14T02:00:00Z"  # 1 h + 2 d + 1 h + 2 d after START, not now
+    steps = [(step["state"], step["at"]) for step in sandbox.lifecycles.history(MACHINE, "demo", campaign_id)]
+    assert steps == [
+        ("DRAFT", "2030-01-10T00:00:00+00:00"),
+        ("SUBMITTED_FOR_REVIEW", "2030-01-10T00:00:00+00:00"),
+        ("IN_REVIEW", "2030-01-10T01:00:00+00:00"),
+        ("APPROVED_BY_INTERNAL_REVIEWER", "2030-01-12T01:00:00+00:00"),
+        ("SUBMITTED", "2030-01-12T02:00:00+00:00"),
+        ("REGISTERED", "2030-01-14T02:00:00+00:00"),
+    ]
+
+
+def test_a_rejection_reached_by_a_big_advance_is_dated_when_it_fell_due(sandbox_client):
+    campaign_id = created(sandbox_client, **AGE_GATED)["id"]
+    register(sandbox_client, campaign_id)
+    advance(sandbox_client, 30 * DAY)
+    campaign = get(sandbox_client, campaign_id)
+    assert campaign["stage"] == "REJECTED"
+    assert campaign["campaignFeedback"]["rejectionDate"] == "2030-01-12T01:00:00Z"
+    # The appeal window runs from that moment, not from the advance: 3 months later it is closed.
+    advance(sandbox_client, to="2030-04-12T01:00:00Z")
+    assert appeal(sandbox_client, campaign_id).status_code == 400
+
+
+def test_two_accounts_campaigns_move_on_their_own_clocks(sandbox_client):
+    key = fresh_key()
+    mine, theirs = created(sandbox_client)["id"], created(sandbox_client, key=key)["id"]
+    register(sandbox_client, mine)
+    register(sandbox_client, theirs, key=key)
+    advance(sandbox_client, 5 * DAY, key=key)
+    assert stage(sandbox_client, theirs, key) == "REGISTERED"
+    assert stage(sandbox_client, mine) == "SUBMITTED_FOR_REVIEW"

@@ -95,6 +95,11 @@ def test_pages_are_zero_based(sandbox_client, three):
     assert listed(sandbox_client, "?page=2147483647")["results"] == []
 
 
+@pytest.mark.parametrize(("query", "page"), [("?page=+1", 1), ("?page=" + "0" * 5000 + "1", 1), ("?page=-0", 0)])
+def test_a_page_number_may_carry_a_sign_and_leading_zeros(sandbox_client, three, query, page):
+    assert listed(sandbox_client, query)["paging"]["page"] == page
+
+
 @pytest.mark.parametrize("size", ["1", "2000"])
 def test_size_at_its_limits_is_accepted(sandbox_client, three, size):
     assert listed(sandbox_client, f"?size={size}")["paging"]["size"] == int(size)
@@ -111,6 +116,10 @@ def test_size_at_its_limits_is_accepted(sandbox_client, three, size):
         ("?page=" + "9" * 5000, {"page": ["must be between 0 and 2147483647"]}),
         ("?page=1.5", {"page": ["must be an integer"]}),
         ("?page=", {"page": ["must be an integer"]}),
+        ("?page=--5", {"page": ["must be an integer"]}),
+        ("?page=%C2%B2", {"page": ["must be an integer"]}),  # "²": a digit to str.isdigit(), not to int()
+        ("?size=%D9%A3", {"size": ["must be an integer"]}),  # Arabic-Indic three: ASCII digits only
+        ("?page=0x10", {"page": ["must be an integer"]}),
         ("?sort=budget,asc", {"sort": ["property must be one of [id, name, type, createdDate, lastModifiedDate]"]}),
         ("?sort=name,sideways", {"sort": ["direction must be asc or desc"]}),
         ("?type=SHORT_CODE", {"type": ["must be one of [TEN_DIGIT_LONG_CODE]"]}),

@@ -191,6 +191,7 @@ def test_phones_at_the_limits_are_accepted(sandbox_client, phone):
         ("0123", ['must match "\\+?[1-9]\\d{1,14}"']),
         ("12a4", ['must match "\\+?[1-9]\\d{1,14}"']),
         ("+1 202 555", ['must match "\\+?[1-9]\\d{1,14}"']),
+        ("1\u0662\u0663", ['must match "\\+?[1-9]\\d{1,14}"']),  # Arabic-Indic digits: Java's \d is [0-9]
     ],
 )
 def test_phones_past_the_limits_or_pattern_are_refused(sandbox_client, phone, errors):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,8 @@ PAGE_SIZE_DEFAULT = 20  # [doc]
 PAGE_SIZE_MAX = 2000  # [doc]
 PAGE_MAX = 2_147_483_647  # a Java int, as Infobip's services are [decided]
 SORTABLE = ("id", "name", "type", "createdDate", "lastModifiedDate")  # [doc]
+# ASCII digits only: str.isdigit() also takes "²" (which int() refuses) and "--5" passed lstrip("-").
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 # A filter tests a stored record against one value of its query parameter.
 Match = Callable[[dict[str, Any], str], bool]
@@ -78,11 +81,12 @@ def _integer(raw: str | None, default: int, name: str, lo: int, hi: int, problem
     if raw is None:
         return default
     text = raw.strip()
-    if not text.lstrip("-").isdigit():
+    if not _INTEGER.fullmatch(text):
         problems[name] = ["must be an integer"]
         return default
     # Compared as text first: int() of thousands of digits is refused (and slow) by Python itself.
-    value = int(text) if len(text) <= 12 else hi + 1
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    value = (-1 if text.startswith("-") else 1) * int(digits) if len(digits) <= 12 else hi + 1
     if not lo <= value <= hi:
         problems[name] = [f"must be between {lo} and {hi}"]
         return default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,7 +69,8 @@ def text(
         checks.append(validate.Length(min=lo, error=f"must be at least {lo} characters long"))
     if pattern is not None:
         literal = pattern.replace("{", "{{").replace("}", "}}")  # marshmallow formats the message
-        checks.append(validate.Regexp(rf"(?:{pattern})\Z", error=f'must match "{literal}"'))
+        # ASCII: the patterns are Java's, whose \d is [0-9]; Python's would also take "١٢٣".
+        checks.append(validate.Regexp(rf"(?:{pattern})\Z", re.ASCII, error=f'must match "{literal}"'))
     return _messages(fields.String(required=required, allow_none=not required, validate=checks))
 
 
