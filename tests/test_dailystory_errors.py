@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
+import requests
 from dailystory_helpers import (
     CAMPAIGN,
     CAMPAIGNS,
@@ -21,6 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sandbox.vendors.dailystory.errors import CATALOGUE
+from sandbox.vendors.dailystory.models import DailyStoryBackend
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +66,36 @@ def test_a_huge_body_is_413_and_changes_nothing(client, token):
     assert_failure(client.post(CAMPAIGN, json=body, headers=bearer(token)), 413, "The request body is too large.")
     assert len(listed(client, token)) == len(FIXTURE_IDS)
     assert create(client, token) == FIRST_ID
+
+
+@pytest.mark.live
+def test_a_huge_chunked_body_without_a_length_is_413(sandbox_server):
+    # The WSGI server cuts a body with no Content-Length at the limit without a word: it must not pass for
+    # malformed JSON.
+    body = json.dumps({"name": "big", "description": "x" * (2 * 1024 * 1024)}).encode()
+    chunks = (body[i : i + 65536] for i in range(0, len(body), 65536))
+    token = fresh_token()
+    response = requests.post(
+        sandbox_server.url + CAMPAIGN,
+        data=chunks,
+        headers={**bearer(token), "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert (response.status_code, response.json()["Message"]) == (413, "The request body is too large.")
+    small = requests.post(
+        sandbox_server.url + CAMPAIGN, data=iter([b'{"name": "chunked"}']), headers=bearer(token), timeout=10
+    )
+    assert (small.status_code, small.json()["Response"]) == (200, {"id": FIRST_ID})
+
+
+def test_an_unexpected_failure_is_500_in_the_envelope(client, monkeypatch):
+    def broken(self):
+        raise RuntimeError("a bug in the sandbox")
+
+    monkeypatch.setattr(DailyStoryBackend, "list_campaigns", broken)
+    response = client.get(CAMPAIGNS, headers=bearer())
+    assert_failure(response, 500, "An unexpected error occurred.")
+    assert "Traceback" not in response.get_data(as_text=True)
 
 
 def test_an_unknown_path_is_404_in_the_envelope(client):

@@ -213,8 +213,37 @@ def test_shape_is_checked_before_the_campaign_exists(client, token):
     assert_failure(update(client, 999, token, cost="free"), 400, mentions="cost")
 
 
-@pytest.mark.parametrize("campaign_id", ["abc", "-1", "1.5", "2147483648", "99999999999"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"name": "\\ud800 lone"}',
+        b'{"name": "ok", "description": "\\udfff"}',
+        b'{"name": "ok", "utmCampaign": "utm\\udbff"}',
+        b'{"name": "ok", "notificationRecipients": ["\\ud83d"]}',
+    ],
+)
+def test_a_lone_surrogate_in_a_string_is_400_and_stores_nothing(client, token, raw):
+    # JSON lets "\ud800" through; stored, it would make every later read of the tenant fail to encode.
+    response = client.post(CAMPAIGN, data=raw, headers={**bearer(token), "Content-Type": "application/json"})
+    assert_failure(response, 400, mentions="a lone surrogate")
+    assert len(listed(client, token)) == len(FIXTURE_IDS)
+
+
+def test_a_surrogate_pair_escape_is_a_character_and_accepted(client, token):
+    raw = b'{"name": "Rocket \\ud83d\\ude80"}'
+    response = client.post(CAMPAIGN, data=raw, headers={**bearer(token), "Content-Type": "application/json"})
+    assert read(client, assert_ok(response)["id"], token)["name"] == "Rocket \U0001f680"
+
+
+@pytest.mark.parametrize(
+    "campaign_id", ["abc", "-1", "1.5", "2147483648", "99999999999", "\u0662\u0664\u0661\u0660\u0661"]
+)
 def test_a_malformed_id_in_the_path_is_404(client, token, campaign_id):
     response = client.get(f"{CAMPAIGN}/{campaign_id}", headers=bearer(token))
     assert_failure(response, 404, f"Campaign {campaign_id} was not found.")
     assert_failure(client.delete(f"{CAMPAIGN}/{campaign_id}", headers=bearer(token)), 404)
+
+
+def test_a_long_malformed_path_id_is_cut_in_the_message(client, token):
+    response = client.get(f"{CAMPAIGN}/{'x' * 5000}", headers=bearer(token))
+    assert_failure(response, 404, f"Campaign {'x' * 64}... was not found.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox.core.context import current_sandbox
 from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError
@@ -105,7 +106,18 @@ def auth_error(reason: str) -> VendorError:
 
 
 def invalid_json(detail: str) -> VendorError:
-    limit = current_sandbox().config.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
+    if _too_large():
         return error("payload_too_large", detail=detail)
     return error("invalid_json", detail=detail)
+
+
+def _too_large() -> bool:
+    """Over the body limit: by its Content-Length, or (chunked, no length) when the read stopped at the limit,
+    since the WSGI server cuts such a body there silently and it then fails to parse as JSON."""
+    limit = current_sandbox().config.max_body_bytes
+    if request.content_length is not None:
+        return request.content_length > limit
+    try:
+        return len(request.get_data(cache=True)) >= limit
+    except RequestEntityTooLarge:
+        return True

@@ -50,7 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "isAutoQualifyNewLead": False,
     "conversionGoals": {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0},
 }  # [decided]: the seed names the fields, not their defaults
-_ID = re.compile(r"^\d{1,10}$")
+_ID = re.compile(r"^[0-9]{1,10}$")  # ASCII digits only: int() would also read "١٢٣" as 123
+ECHOED_MAX = 64  # a malformed path id is echoed in the 404 message, cut to this length
 CAMPAIGN_SCHEMA = CampaignSchema()
 
 
@@ -197,7 +198,8 @@ class DailyStoryBackend:
         """The stored campaign, or 404; a purged one is removed for good when it is met."""
         key = _key(raw)
         if key is None:
-            raise error("campaign_not_found", description=_not_found(raw))
+            shown = raw if len(raw) <= ECHOED_MAX else raw[:ECHOED_MAX] + "..."
+            raise error("campaign_not_found", description=_not_found(shown))
         record = self.store.get(self._table(CAMPAIGNS), key)
         if record is None or record.get("status") == PURGED:
             if record is not None:

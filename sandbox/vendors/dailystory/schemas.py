@@ -29,6 +29,21 @@ def one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error=f"must be one of: {', '.join(choices)}")
 
 
+class Text(fields.String):
+    """A JSON string that can be stored and answered again: JSON allows a lone surrogate escape
+    (``"\\ud800"``), which is no character and cannot be encoded in any later UTF-8 response."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError(
+                "must be valid unicode text: a lone surrogate (\\ud800-\\udfff) is not a character"
+            ) from None
+        return text
+
+
 class StrictBoolean(fields.Boolean):
     """JSON true/false only: marshmallow's Boolean also takes 1, "yes", "true"..."""
 
@@ -94,11 +109,11 @@ class CampaignSchema(_NullIsOmitted):
 
     # 0 means "new" too, as a .NET client's unset int would send it [decided].
     campaignId = strict_int(0)
-    name = fields.String(validate=[validate.Length(max=NAME_MAX), NOT_BLANK])
-    description = fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
+    name = Text(validate=[validate.Length(max=NAME_MAX), NOT_BLANK])
+    description = Text(validate=validate.Length(max=DESCRIPTION_MAX))
     campaignType = fields.String(validate=one_of(CAMPAIGN_TYPES))
     status = fields.String(validate=one_of(STATUSES))
-    utmCampaign = fields.String(validate=validate.Length(max=UTM_MAX))
+    utmCampaign = Text(validate=validate.Length(max=UTM_MAX))
     segments = id_list(IDS_MAX)
     subscriber_preferences = id_list(IDS_MAX)
     allow_autopause = StrictBoolean()
@@ -107,7 +122,7 @@ class CampaignSchema(_NullIsOmitted):
     costPeriod = fields.String(validate=one_of(COST_PERIODS))
     isNotifyNewLead = StrictBoolean()
     notificationRecipients = fields.List(
-        fields.String(validate=[validate.Length(max=USER_ID_MAX), NOT_BLANK]),
+        Text(validate=[validate.Length(max=USER_ID_MAX), NOT_BLANK]),
         validate=validate.Length(max=RECIPIENTS_MAX, error=f"at most {RECIPIENTS_MAX} recipients are accepted"),
     )
     isAutoQualifyNewLead = StrictBoolean()
