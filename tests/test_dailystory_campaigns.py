@@ -215,8 +215,10 @@ def test_fixtures_are_in_every_new_tenant_and_reference_only_fixture_ids(client,
         assert set(campaign["segments"]) <= set(SEGMENTS)
         assert set(campaign["subscriber_preferences"]) <= set(PREFERENCES)
         assert DATE.match(campaign["createdOn"]) and DATE.match(campaign["modifiedOn"])
-        # a fixture campaign goes through the same update rules as any other
-        assert_ok(update(client, campaign["id"], token, description="touched"))
+        # a fixture campaign goes through the same update rules as any other, and every id it refers to
+        # (segments, preferences, users) exists in the account
+        refs = {key: campaign[key] for key in ("segments", "subscriber_preferences", "notificationRecipients")}
+        assert_ok(update(client, campaign["id"], token, description="touched", **refs))
 
 
 def test_tenants_never_see_each_others_campaigns(client, token):
