@@ -246,3 +246,18 @@ def test_the_finished_deliveries_kept_are_bounded(sandbox: Sandbox, monkeypatch:
     enqueue(sandbox, "ftp://x/")
     kept = [d["id"] for d in sandbox.webhooks.deliveries(TENANT)]
     assert ids[0] not in kept and len(kept) == 3
+
+
+def test_retries_back_off_on_the_sandbox_clock(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
+    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [3600]})
+    with receiver(500) as hook:
+        delivery_id = enqueue(sandbox, hook.url)
+        sandbox.webhooks.deliver_due()
+        assert sandbox.webhooks.deliver_due() == 0  # an hour away on the tenant's clock
+        sandbox_client.post("/_sandbox/clock/advance", json={"tenant": TENANT, "seconds": 3600})
+        assert sandbox.webhooks.deliver_due() == 1  # no real hour passed: the sandbox clock moved
+
+    attempts = delivery(sandbox, delivery_id)["attempts"]
+    assert [a["status_code"] for a in attempts] == [500, 200]
+    gap = datetime.fromisoformat(attempts[1]["at"]) - datetime.fromisoformat(attempts[0]["at"])
+    assert gap.total_seconds() >= 3600

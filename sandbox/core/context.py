@@ -45,7 +45,7 @@ class Sandbox:
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
         self.rate_limits = RateLimiter()
         self.lifecycles = Lifecycles(self)
-        self.webhooks = Webhooks(self.store, self.ids)
+        self.webhooks = Webhooks(self.store, self.ids, self.clock)
         for vendor in self.vendors.values():
             for machine in vendor.machines:
                 self.lifecycles.register(machine)

@@ -99,6 +99,7 @@ def control_blueprint() -> Blueprint:
         except ValueError as error:
             raise ControlError(400, "invalid_clock", str(error)) from error
         applied = sandbox.lifecycles.tick(tenant)
+        sandbox.webhooks.wake()  # retries wait on the sandbox clock too
         return jsonify({**_clock_view(sandbox, tenant), "transitions": applied})
 
     @bp.get("/lifecycles")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, request
@@ -43,6 +44,10 @@ def real_now() -> datetime:
     return Clock.real_now()
 
 
+class _TenantClock(Protocol):
+    def now(self, tenant: str | None = None) -> datetime: ...
+
+
 class ConfigSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -63,9 +68,11 @@ class Webhooks:
     (the last value repeats), until ``max_attempts``; then it is ``failed`` and the stream moves on.
     """
 
-    def __init__(self, store: Store, ids: Ids) -> None:
+    def __init__(self, store: Store, ids: Ids, clock: _TenantClock | None = None) -> None:
         self.store = store
         self.ids = ids
+        # Retries back off on the sandbox clock (shared/vendors/zexa.md): advancing it hurries them.
+        self.clock = clock
         self._active: set[str] = set()  # tenants that may have pending deliveries
         self._inflight: set[tuple[str, str]] = set()  # (tenant, stream) being POSTed now
         self._lock = threading.Lock()
@@ -107,7 +114,7 @@ class Webhooks:
     ) -> str:
         """Queue one POST of ``body`` to ``url``; quick and without I/O, so a lifecycle hook may call it."""
         delivery_id = f"dlv_{self.ids.token(20)}"
-        queued = real_now()
+        queued = self._now(tenant)
         record = {
             "id": delivery_id,
             "tenant": tenant,
@@ -149,7 +156,7 @@ class Webhooks:
                 raise ControlError(404, "not_found", f"no delivery {delivery_id!r} for tenant {tenant!r}")
             if found["status"] == "pending":
                 raise ControlError(409, "delivery_pending", f"{delivery_id} is still pending")
-            now = real_now()
+            now = self._now(tenant)
             self.store.update(
                 outbox_table(tenant), delivery_id, {"status": "pending", "next_attempt_at": now.isoformat()}
             )
@@ -176,14 +183,22 @@ class Webhooks:
         return [row for row in found if all(row.get(key) == value for key, value in filters.items() if value)]
 
     # -- delivering --------------------------------------------------------------------------------------
-    def due(self, now: float) -> tuple[list[tuple[str, str, str]], float | None]:
-        """The head of every stream that is due and not in flight, and the earliest later due time."""
+    def _now(self, tenant: str) -> datetime:
+        return self.clock.now(tenant) if self.clock is not None else real_now()
+
+    def wake(self) -> None:
+        """Look again at once (the clock was advanced)."""
+        self._wake.set()
+
+    def due(self) -> tuple[list[tuple[str, str, str]], float | None]:
+        """The head of every stream that is due and not in flight, and the seconds until the next one is."""
         heads: list[tuple[str, str, str]] = []
         later: float | None = None
         with self._lock:
             tenants = list(self._active)
         with self.store.lock:
             for tenant in tenants:
+                now = self._now(tenant).timestamp()
                 rows = self.store.items(pending_table(tenant))
                 if not rows:
                     with self._lock:
@@ -201,12 +216,12 @@ class Webhooks:
                     if row["due"] <= now:
                         heads.append((tenant, key, row["stream"]))
                     else:
-                        later = row["due"] if later is None else min(later, row["due"])
+                        later = row["due"] - now if later is None else min(later, row["due"] - now)
         return heads, later
 
     def deliver_due(self) -> int:
         """One pass, in the calling thread: attempt every stream's due head once. Answers how many."""
-        heads, _ = self.due(real_now().timestamp())
+        heads, _ = self.due()
         for tenant, key, _stream in heads:
             self.attempt(tenant, key)
         return len(heads)
@@ -217,13 +232,13 @@ class Webhooks:
             self.store.delete(pending_table(tenant), delivery_id)
             return
         config = self.config(tenant)
-        started = real_now()
+        started, clock_started = self._now(tenant), time.perf_counter()
         status_code, failure, retryable = self._post(delivery, config["timeout_seconds"])
         attempt = {
             "at": started.isoformat(),
             "status_code": status_code,
             "error": failure,
-            "duration_ms": round((real_now() - started).total_seconds() * 1000, 1),
+            "duration_ms": round((time.perf_counter() - clock_started) * 1000, 1),
         }
         self._record(tenant, delivery_id, attempt, config, final=not retryable)
 
@@ -265,7 +280,7 @@ class Webhooks:
                 changes["status"] = "failed"
             else:
                 backoff = config["backoff_seconds"]
-                due = real_now().timestamp() + backoff[min(len(attempts), len(backoff)) - 1]
+                due = self._now(tenant).timestamp() + backoff[min(len(attempts), len(backoff)) - 1]
                 changes["next_attempt_at"] = datetime.fromtimestamp(due, UTC).isoformat()
                 self.store.put(pending_table(tenant), delivery_id, {"stream": delivery["stream"], "due": due})
             if changes.get("status"):
@@ -286,15 +301,14 @@ class Webhooks:
         while not self._stop.is_set():
             wait = 1.0
             try:
-                now = real_now().timestamp()
-                heads, later = self.due(now)
+                heads, later = self.due()
                 for tenant, key, stream in heads:
                     with self._lock:
                         self._inflight.add((tenant, stream))
                     assert self._pool is not None
                     self._pool.submit(self._run, tenant, key, stream)
                 if later is not None:
-                    wait = min(wait, max(0.01, later - now))
+                    wait = min(wait, max(0.01, later))
             except Exception:  # a bad record must not stop deliveries
                 log.exception("webhook scheduling failed")
             self._wake.wait(wait)
