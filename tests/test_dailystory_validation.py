@@ -225,7 +225,8 @@ def test_shape_is_checked_before_the_campaign_exists(client, token):
 def test_a_lone_surrogate_in_a_string_is_400_and_stores_nothing(client, token, raw):
     # JSON lets "\ud800" through; stored, it would make every later read of the tenant fail to encode.
     response = client.post(CAMPAIGN, data=raw, headers={**bearer(token), "Content-Type": "application/json"})
-    assert_failure(response, 400, mentions="a lone surrogate")
+    assert_failure(response, 400)
+    assert "surrogate" in response.headers["X-Sandbox-Detail"]  # refused for every vendor by the core's body reader
     assert len(listed(client, token)) == len(FIXTURE_IDS)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -77,6 +78,12 @@ def authorise(grant: str) -> None:
     sandbox.lifecycles.tick(credential.tenant)  # what fell due with real time is materialised before the read
 
 
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
 def _reject_constant(token: str) -> Any:
     raise ValueError(f"{token} is not valid JSON")
 
@@ -91,8 +98,13 @@ def json_object(max_bytes: int | None = None) -> dict[str, Any]:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise vendor.invalid_json(f"the body is larger than {limit} bytes") from None
-    if len(raw) > limit:
-        raise vendor.invalid_json(f"the body is {len(raw)} bytes; at most {limit} are accepted")
+    cut_at = current_sandbox().config.max_body_bytes
+    if len(raw) > limit or (request.content_length is None and len(raw) >= cut_at):
+        # Without a Content-Length the server stops reading at its limit, so a body that reaches it is too large.
+        raise vendor.invalid_json(f"the body is {len(raw)} bytes or more; at most {limit} are accepted")
+    if b"\\u" in raw and _LONE_SURROGATE.search(raw):
+        # Valid JSON syntax, but not text: stored, it would make every later answer that shows it unencodable.
+        raise vendor.invalid_json("the body has a lone UTF-16 surrogate escape (\\ud800-\\udfff), which is not text")
     try:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
