@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from sandbox.core.auth import fixture_credentials
 from sandbox.registry import Vendor
 from sandbox.vendors.dailystory import auth, errors, routes
 from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
@@ -22,7 +25,7 @@ VENDOR = Vendor(
     extract_secret=auth.extract_secret,
     auth_header=auth.auth_header,
     well_formed=auth.well_formed,
-    fixture_credentials=auth.fixture_credentials,
+    fixture_credentials=functools.partial(fixture_credentials, "dailystory", entries="tokens", default_user="api"),
     seed_tenant=seed_tenant,
     settings_schema=DailyStorySettingsSchema,
     machines=(CAMPAIGN_MACHINE, AUTOPAUSE_MACHINE),

@@ -5,11 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
 
 from werkzeug.datastructures import Headers
-
-from sandbox.core.auth import Credential
 
 # [decided] A well-formed token: 8-256 token68 characters (RFC 7235), as an API key is.
 _TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]{8,256}$")
@@ -61,20 +58,3 @@ def why_refused(headers: Headers) -> str:
 
 def auth_header(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
-
-
-def fixture_credentials(fixtures: dict[str, Any]) -> list[Credential]:
-    section = fixtures.get("credentials") or {}
-    return [
-        Credential(
-            vendor="dailystory",
-            secret=entry["secret"],
-            tenant=section.get("tenant", "demo"),
-            grants=entry.get("grants"),
-            expired=entry.get("expired", False),
-            revoked=entry.get("revoked", False),
-            user=entry.get("user", "api"),
-            origin="fixture",
-        )
-        for entry in section.get("tokens", [])
-    ]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import Headers
 
-from sandbox.core.auth import Credential
+from sandbox.core.auth import fixture_credentials
 from sandbox.core.context import table_name
 from sandbox.registry import Vendor
 from sandbox.vendors.infobip import errors, routes
@@ -76,23 +77,6 @@ def secret_of(entry: dict[str, Any]) -> str:
     return str(entry["key"])
 
 
-def fixture_credentials(fixtures: dict[str, Any]) -> list[Credential]:
-    section = fixtures.get("credentials") or {}
-    return [
-        Credential(
-            vendor=VENDOR_NAME,
-            secret=secret_of(entry),
-            tenant=section.get("tenant", "demo"),
-            grants=entry.get("grants"),
-            expired=entry.get("expired", False),
-            revoked=entry.get("revoked", False),
-            user=entry.get("user", "api-user"),
-            origin="fixture",
-        )
-        for entry in section.get("keys", [])
-    ]
-
-
 def seed_tenant(sandbox: Sandbox, tenant: str) -> None:
     """Every tenant starts with the fixtures' brands and the account's numbers (by numberKey and by number)."""
     fixtures = sandbox.fixtures[VENDOR_NAME]
@@ -123,7 +107,7 @@ VENDOR = Vendor(
     extract_secret=extract_secret,
     auth_header=auth_header,
     well_formed=well_formed,
-    fixture_credentials=fixture_credentials,
+    fixture_credentials=functools.partial(fixture_credentials, VENDOR_NAME, secret_of=secret_of),
     seed_tenant=seed_tenant,
     settings_schema=InfobipSettingsSchema,
     machines=(CAMPAIGN, BRAND),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.datastructures import Headers
-
-from sandbox.core.auth import Credential
+from sandbox.core.auth import bearer_secret, fixture_credentials
 from sandbox.core.context import table_name
 from sandbox.registry import Vendor
 from sandbox.vendors.zexa import control, errors, routes
@@ -22,29 +21,6 @@ if TYPE_CHECKING:
 
 # [decided] A well-formed key: 8-256 token68 characters (RFC 7235), as for the other vendors.
 _KEY = re.compile(r"^[A-Za-z0-9._~+/=-]{8,256}$")
-_BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.IGNORECASE)
-
-
-def extract_secret(headers: Headers) -> str | None:
-    match = _BEARER.match(headers.get("Authorization", ""))
-    return match.group(1) if match else None
-
-
-def fixture_credentials(fixtures: dict[str, Any]) -> list[Credential]:
-    section = fixtures.get("credentials") or {}
-    return [
-        Credential(
-            vendor=NAME,
-            secret=entry["secret"],
-            tenant=section.get("tenant", "demo"),
-            grants=entry.get("grants"),
-            expired=entry.get("expired", False),
-            revoked=entry.get("revoked", False),
-            user=entry.get("user", "api-user"),
-            origin="fixture",
-        )
-        for entry in section.get("keys", [])
-    ]
 
 
 def seed_tenant(sandbox: Sandbox, tenant: str) -> None:
@@ -92,10 +68,10 @@ VENDOR = Vendor(
     http_error=errors.http_error,
     auth_error=errors.auth_error,
     invalid_json=errors.invalid_json,
-    extract_secret=extract_secret,
+    extract_secret=bearer_secret,
     auth_header=lambda secret: {"Authorization": f"Bearer {secret}"},
     well_formed=lambda secret: bool(_KEY.match(secret)),
-    fixture_credentials=fixture_credentials,
+    fixture_credentials=functools.partial(fixture_credentials, NAME),
     seed_tenant=seed_tenant,
     settings_schema=ZexaSettingsSchema,
     machines=(MACHINE,),
