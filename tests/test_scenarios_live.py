@@ -79,11 +79,16 @@ def test_twenty_delayed_requests_do_not_slow_normal_traffic(server: ServerProces
     for thread in threads:
         thread.join(15)
 
-    assert [status for status, _ in delayed] == [200] * 20
-    assert min(seconds for _, seconds in delayed) >= 2.0
-    print(f"\nnormal GET p99: {p99(baseline) * 1000:.1f} ms alone, {p99(during) * 1000:.1f} ms beside 20 delayed")
-    # "Usual latency": well under the 2 s a blocked request would wait; a generous bound for a loaded CI box.
-    assert p99(during) < max(0.1, 5 * p99(baseline))
+    report = (
+        f"normal GET p99: {p99(baseline) * 1000:.1f} ms alone, {p99(during) * 1000:.1f} ms beside 20 delayed "
+        f"({len(during)} requests); delayed statuses {sorted({status for status, _ in delayed})}, "
+        f"{min(seconds for _, seconds in delayed):.2f}-{max(seconds for _, seconds in delayed):.2f} s"
+    )
+    print(f"\n{report}")
+    assert [status for status, _ in delayed] == [200] * 20, report
+    assert min(seconds for _, seconds in delayed) >= 2.0, report
+    # "Usual latency": far under the 2 s a request stuck behind a delay would wait; generous for a loaded CI box.
+    assert p99(during) < max(0.25, 5 * p99(baseline)), report
 
 
 def test_a_cut_connection_reaches_the_client_as_a_connection_error(server: ServerProcess) -> None:

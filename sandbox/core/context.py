@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 
 from flask import current_app
 
@@ -29,6 +30,23 @@ _TENANTS = "_sandbox.tenants"
 def table_name(vendor: str, collection: str, tenant: str) -> str:
     """Every tenant's records of one kind live in a table of their own: isolation and O(1) reset."""
     return f"{vendor}.{collection}/{tenant}"
+
+
+class TenantBackend:
+    """A vendor backend's view of one tenant: its tables and its clock. Subclasses name their vendor."""
+
+    vendor: ClassVar[str]
+
+    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
+        self.sandbox = sandbox
+        self.store = sandbox.store
+        self.tenant = tenant
+
+    def table(self, collection: str) -> str:
+        return table_name(self.vendor, collection, self.tenant)
+
+    def now(self) -> datetime:
+        return self.sandbox.clock.now(self.tenant)
 
 
 class Sandbox:

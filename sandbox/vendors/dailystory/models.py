@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from sandbox.core.context import Sandbox, table_name
+from sandbox.core.context import Sandbox, TenantBackend, table_name
 from sandbox.core.errors import describe_validation
 from sandbox.core.lifecycle import LifecycleRefused
 from sandbox.vendors.dailystory.errors import error
@@ -73,15 +73,12 @@ def view(record: dict[str, Any]) -> dict[str, Any]:
     return {key: record.get(key) for key in FIELDS}
 
 
-class DailyStoryBackend:
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
-        self.lifecycles = sandbox.lifecycles
-        self.tenant = tenant
+class DailyStoryBackend(TenantBackend):
+    vendor = VENDOR
 
-    def _table(self, collection: str) -> str:
-        return table_name(VENDOR, collection, self.tenant)
+    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
+        super().__init__(sandbox, tenant)
+        self.lifecycles = sandbox.lifecycles
 
     # -- create or update --------------------------------------------------------------------------------
     def save_campaign(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -111,9 +108,9 @@ class DailyStoryBackend:
         record = {"id": campaign_id, **DEFAULTS, **self._changes(data), "createdOn": now, "modifiedOn": now}
         if not record.get("utmCampaign", "").strip():
             record["utmCampaign"] = derive_utm(record["name"]) or f"campaign_{campaign_id}"
-        self.store.insert(self._table(CAMPAIGNS), key, record)
+        self.store.insert(self.table(CAMPAIGNS), key, record)
         self.lifecycles.track(CAMPAIGN, self.tenant, key, state=status)
-        self.store.insert(self._table(WATCHES), key, {"id": campaign_id})
+        self.store.insert(self.table(WATCHES), key, {"id": campaign_id})
         self.lifecycles.track(AUTOPAUSE, self.tenant, key)
         self.sync_autopause(key, activity=True)
         return {"id": campaign_id}
@@ -139,7 +136,7 @@ class DailyStoryBackend:
             name = changes.get("name", current["name"])
             changes["utmCampaign"] = derive_utm(name) or f"campaign_{campaign_id}"
         changes["modifiedOn"] = vendor_time(self.sandbox.clock.now(self.tenant))
-        self.store.update(self._table(CAMPAIGNS), key, changes)
+        self.store.update(self.table(CAMPAIGNS), key, changes)
         self.sync_autopause(key, activity=True)
         return {"id": campaign_id}
 
@@ -165,7 +162,7 @@ class DailyStoryBackend:
         """Segment, subscription preference and user ids must exist in the account (the tenant's fixtures)."""
         problems = []
         for field, collection in (*REFERENCES.items(), ("notificationRecipients", RECIPIENTS)):
-            table = self._table(collection)
+            table = self.table(collection)
             unknown = [
                 str(ref) for ref in dict.fromkeys(data.get(field, [])) if not self.store.contains(table, str(ref))
             ]
@@ -176,15 +173,15 @@ class DailyStoryBackend:
 
     def _next_id(self) -> int:
         """Per-tenant, monotonic integer ids: every fresh tenant's first campaign is the seed's 24109."""
-        table = self._table(COUNTERS)
+        table = self.table(COUNTERS)
         counter = self.store.get(table, CAMPAIGNS) or {"next": 1}
         self.store.put(table, CAMPAIGNS, {"next": counter["next"] + 1})
         return int(counter["next"])
 
     def sync_autopause(self, key: str, activity: bool) -> None:
         """The autopause watch runs while the campaign is Active and allows it; activity restarts the period."""
-        campaign = self.store.get(self._table(CAMPAIGNS), key)
-        watch = self.store.get(self._table(WATCHES), key)
+        campaign = self.store.get(self.table(CAMPAIGNS), key)
+        watch = self.store.get(self.table(WATCHES), key)
         if campaign is None or watch is None:
             return
         wanted = campaign["status"] == "Active" and bool(campaign.get("allow_autopause"))
@@ -200,7 +197,7 @@ class DailyStoryBackend:
         if key is None:
             shown = raw if len(raw) <= ECHOED_MAX else raw[:ECHOED_MAX] + "..."
             raise error("campaign_not_found", description=_not_found(shown))
-        record = self.store.get(self._table(CAMPAIGNS), key)
+        record = self.store.get(self.table(CAMPAIGNS), key)
         if record is None or record.get("status") == PURGED:
             if record is not None:
                 self._remove(key)
@@ -208,8 +205,8 @@ class DailyStoryBackend:
         return record
 
     def _remove(self, key: str) -> None:
-        self.store.delete(self._table(CAMPAIGNS), key)
-        self.store.delete(self._table(WATCHES), key)
+        self.store.delete(self.table(CAMPAIGNS), key)
+        self.store.delete(self.table(WATCHES), key)
 
     def get_campaign(self, raw: str) -> dict[str, Any]:
         with self.store.lock:
@@ -223,7 +220,7 @@ class DailyStoryBackend:
     def list_campaigns(self) -> dict[str, Any]:
         with self.store.lock:
             campaigns = []
-            for key, record in self.store.items(self._table(CAMPAIGNS)):
+            for key, record in self.store.items(self.table(CAMPAIGNS)):
                 if record.get("status") == PURGED:
                     self._remove(key)
                 else:

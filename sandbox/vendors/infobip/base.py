@@ -8,24 +8,15 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from sandbox.core.context import Sandbox, table_name
+from sandbox.core.context import TenantBackend
 from sandbox.vendors.infobip.errors import invalid
 from sandbox.vendors.infobip.schemas import flatten
 
 VENDOR = "infobip"
 
 
-class Backend:
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
-        self.tenant = tenant
-
-    def table(self, collection: str) -> str:
-        return table_name(VENDOR, collection, self.tenant)
-
-    def now(self) -> datetime:
-        return self.sandbox.clock.now(self.tenant)
+class Backend(TenantBackend):
+    vendor = VENDOR
 
 
 def load(schema: Schema, body: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from sandbox.core.context import Sandbox, table_name
+from sandbox.core.context import TenantBackend
 from sandbox.core.errors import describe_validation
 from sandbox.core.lifecycle import Lifecycle
 from sandbox.vendors.webex.errors import error
@@ -52,17 +52,8 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-class WebexBackend:
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
-        self.tenant = tenant
-
-    def _table(self, collection: str) -> str:
-        return table_name(VENDOR, collection, self.tenant)
-
-    def _now(self) -> datetime:
-        return self.sandbox.clock.now(self.tenant)
+class WebexBackend(TenantBackend):
+    vendor = VENDOR
 
     # -- campaigns -------------------------------------------------------------------------------------
     def _checked_campaign(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +66,7 @@ class WebexBackend:
         if isinstance(priority, int) and not isinstance(priority, bool) and priority > 2:
             raise error("priority_above_high")
         data = _load(CAMPAIGN_SCHEMA, body)
-        if not self.store.contains(self._table("categories"), data["categoryId"]):
+        if not self.store.contains(self.table("categories"), data["categoryId"]):
             raise error("validation_failed", description=f"categoryId: unknown category {data['categoryId']!r}")
         return data
 
@@ -83,7 +74,7 @@ class WebexBackend:
         data = self._checked_campaign(body)
         with self.store.lock:
             self._claim_name(data["name"], None)
-            now = self._now()
+            now = self.now()
             campaign_id = self.sandbox.ids.epoch_digits(now)
             record = {
                 "id": campaign_id,
@@ -93,8 +84,8 @@ class WebexBackend:
                 "createdBy": created_by,
                 "deploymentsCount": 0,
             }
-            self.store.insert(self._table("campaigns"), campaign_id, record)
-            self.store.put(self._table("campaign_names"), data["name"], {"id": campaign_id})
+            self.store.insert(self.table("campaigns"), campaign_id, record)
+            self.store.put(self.table("campaign_names"), data["name"], {"id": campaign_id})
         return {"id": campaign_id, "name": data["name"], "message": "Campaign created successfully."}
 
     def update_campaign(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -103,13 +94,13 @@ class WebexBackend:
             data = self._checked_campaign(body)
             self._claim_name(data["name"], campaign_id)
             if data["name"] != current["name"]:
-                self.store.delete(self._table("campaign_names"), current["name"])
-                self.store.put(self._table("campaign_names"), data["name"], {"id": campaign_id})
-            self.store.update(self._table("campaigns"), campaign_id, self._fields(data, campaign_id))
+                self.store.delete(self.table("campaign_names"), current["name"])
+                self.store.put(self.table("campaign_names"), data["name"], {"id": campaign_id})
+            self.store.update(self.table("campaigns"), campaign_id, self._fields(data, campaign_id))
         return {"id": campaign_id, "name": data["name"], "message": "Campaign updated successfully."}
 
     def _claim_name(self, name: str, owner: str | None) -> None:
-        holder = self.store.get(self._table("campaign_names"), name)
+        holder = self.store.get(self.table("campaign_names"), name)
         if holder is not None and holder["id"] != owner:
             raise error("duplicate_campaign_name", detail=f"campaign {holder['id']} is named {name!r}")
 
@@ -131,11 +122,11 @@ class WebexBackend:
 
     def _store_logo(self, campaign_id: str, content: str) -> str:
         mimetype, payload = check_logo(content)
-        self.store.put(self._table("images"), campaign_id, {"mimetype": mimetype, "content": payload})
+        self.store.put(self.table("images"), campaign_id, {"mimetype": mimetype, "content": payload})
         return f"/_sandbox/images/{VENDOR}/{self.tenant}/{campaign_id}"
 
     def _campaign(self, campaign_id: str) -> dict[str, Any]:
-        found = self.store.get(self._table("campaigns"), campaign_id)
+        found = self.store.get(self.table("campaigns"), campaign_id)
         if found is None:
             raise error("not_found", detail=f"no campaign {campaign_id}")
         return found
@@ -145,7 +136,7 @@ class WebexBackend:
         return {**{key: found[key] for key in LIST_FIELDS}, "notifications": found["notifications"]}
 
     def list_campaigns(self) -> list[dict[str, Any]]:
-        return [{key: row[key] for key in LIST_FIELDS} for row in self.store.values(self._table("campaigns"))]
+        return [{key: row[key] for key in LIST_FIELDS} for row in self.store.values(self.table("campaigns"))]
 
     # -- deployments ---------------------------------------------------------------------------------
     def create_deployment(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -153,14 +144,14 @@ class WebexBackend:
         settings = self.sandbox.settings.get(self.tenant, VENDOR)
         with self.store.lock:
             campaign = self._campaign(campaign_id)
-            now = self._now()
+            now = self.now()
             deployment_id = self.sandbox.ids.epoch_digits(now)
             info = data["deploymentInfo"]
             timeline = DEPLOYMENT.timeline(
                 now, [settings["deployment_scheduled_seconds"], settings["deployment_processing_seconds"]]
             )
             self.store.insert(
-                self._table("deployments"),
+                self.table("deployments"),
                 deployment_id,
                 {
                     "id": deployment_id,
@@ -175,7 +166,7 @@ class WebexBackend:
             if info.get("channel") and info["channel"] not in channels:
                 channels = [*channels, info["channel"]]
             self.store.update(
-                self._table("campaigns"),
+                self.table("campaigns"),
                 campaign_id,
                 {"deploymentsCount": campaign["deploymentsCount"] + 1, "channels": channels},
             )
@@ -184,14 +175,14 @@ class WebexBackend:
     # -- Event API -----------------------------------------------------------------------------------
     def trigger_event(self, body: dict[str, Any]) -> dict[str, Any]:
         event_id, event_key, params = _event_parts(body)
-        definition = self.store.get(self._table("event_definitions"), event_id)
+        definition = self.store.get(self.table("event_definitions"), event_id)
         if definition is None:
             raise error("event_mandatory_field_missing", detail=f"no event definition {event_id!r}")
         missing = [name for name in definition.get("mandatoryParams", []) if _blank(params.get(name))]
         if missing:
             raise error("event_mandatory_field_missing", detail=f"mandatory event-params missing: {', '.join(missing)}")
         settings = self.sandbox.settings.get(self.tenant, VENDOR)
-        now = self._now()
+        now = self.now()
         transaction_id = self.sandbox.ids.uuid()
         record = {
             "transaction-id": transaction_id,
@@ -203,7 +194,7 @@ class WebexBackend:
             "message": render_template(definition.get("template", ""), {**params, "eventKey": event_key}),
             "timeline": EVENT.timeline(now, [settings["event_processing_seconds"]]),
         }
-        table = self._table("events")
+        table = self.table("events")
         with self.store.lock:
             if self.store.count(table) >= self.sandbox.config.events_kept_per_tenant:
                 oldest = self.store.oldest_key(table)

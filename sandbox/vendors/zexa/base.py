@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from sandbox.core.context import Sandbox, table_name
+from sandbox.core.context import Sandbox, TenantBackend
 from sandbox.core.errors import describe_validation
 from sandbox.vendors.zexa.errors import error
 from sandbox.vendors.zexa.schemas import DEFAULT_PRICES, DEFAULT_RATES, PageSchema
@@ -32,17 +32,8 @@ def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
         raise error("invalid_request", describe_validation(messages), details={"fields": messages}) from None
 
 
-class ZexaBase:
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
-        self.tenant = tenant
-
-    def table(self, collection: str) -> str:
-        return table_name(VENDOR, collection, self.tenant)
-
-    def now(self) -> datetime:
-        return self.sandbox.clock.now(self.tenant)
+class ZexaBase(TenantBackend):
+    vendor = VENDOR
 
     def new_id(self, prefix: str, collection: str) -> str:
         while True:
