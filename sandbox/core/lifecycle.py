@@ -156,15 +156,20 @@ class Lifecycles:
         return str(outcome)
 
     # -- records -----------------------------------------------------------------------------------
-    def track(self, name: str, tenant: str, key: str, state: str | None = None) -> dict[str, Any]:
-        """Start following a stored record, in ``state`` (the machine's initial one by default)."""
+    def track(
+        self, name: str, tenant: str, key: str, state: str | None = None, stored: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Start following a stored record, in ``state`` (the machine's initial one by default).
+
+        ``stored`` is the record as the caller just stored it, which saves reading it back.
+        """
         machine = self.machines[name]
         with self.store.lock:
-            record = self._record(machine, tenant, key)
+            record = dict(stored) if stored is not None else self._record(machine, tenant, key)
             outcome = self._adopt_requested(name, record)
-            self._enter(machine, tenant, key, record, state or machine.initial, self._now(tenant), outcome, "created")
-            self._run_due(tenant)
-            return self._record(machine, tenant, key)
+            when = self._now(tenant)
+            entered = self._enter(machine, tenant, key, record, state or machine.initial, when, outcome, "created")
+            return self._record(machine, tenant, key) if self._run_due(tenant) else entered
 
     def trigger(self, name: str, tenant: str, key: str, action_name: str) -> dict[str, Any]:
         """Run a vendor action on a record; ``LifecycleRefused`` if its current state does not allow it."""
@@ -177,9 +182,8 @@ class Lifecycles:
             if state not in action.sources:
                 raise LifecycleRefused(name, action_name, str(state))
             outcome = self._adopt_requested(name, record)
-            self._enter(machine, tenant, key, record, action.target, self._now(tenant), outcome, action_name)
-            self._run_due(tenant)
-            return self._record(machine, tenant, key)
+            entered = self._enter(machine, tenant, key, record, action.target, self._now(tenant), outcome, action_name)
+            return self._record(machine, tenant, key) if self._run_due(tenant) else entered
 
     def _adopt_requested(self, name: str, record: dict[str, Any]) -> str | None:
         """A scenario's outcome for the record a request touches; it stays until another is forced."""
@@ -270,7 +274,8 @@ class Lifecycles:
         at: datetime,
         outcome: str | None,
         cause: str,
-    ) -> None:
+    ) -> dict[str, Any]:
+        """Move the record to ``target`` and schedule what follows; answers the record as now stored."""
         table = self.table(machine, tenant)
         source = record.get(machine.field) if cause != "created" else None
         changes: dict[str, Any] = {machine.field: target}
@@ -290,6 +295,7 @@ class Lifecycles:
         changes[BOOK] = book
         self.store.update(table, key, changes)
         self._schedule(machine, tenant, key, book)
+        return {**updated, BOOK: book}
 
     def _due(
         self, machine: Machine, tenant: str, record: dict[str, Any], state: str, since: datetime, config: dict[str, Any]

@@ -145,7 +145,7 @@ class CampaignBackend(Backend):
             self.store.insert(self.table("campaigns"), campaign_id, record)
             if content["referenceId"] is not None:
                 self.store.put(self.table("campaign_refs"), content["referenceId"], {"id": campaign_id})
-            return self._present(self.sandbox.lifecycles.track(CAMPAIGN.name, self.tenant, campaign_id))
+            return self._present(self.sandbox.lifecycles.track(CAMPAIGN.name, self.tenant, campaign_id, stored=record))
 
     def update(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
