@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from sandbox.config import Config
+from sandbox.core.auth import auto_tenant_name
 from sandbox.core.context import Sandbox
 
 DEMO = "demo-webex-api-key-0001"
@@ -760,3 +761,16 @@ def test_url_building_still_works_with_lazily_compiled_builders(sandbox_app: Any
         assert url_for("sandbox_control.health") == "/_sandbox/health"
         built = url_for("sandbox_control.image", vendor="webex", tenant="t", key="k", x=1)
         assert built == "/_sandbox/images/webex/t/k?x=1"
+
+
+def test_settings_for_a_key_never_used_yet_find_its_tenant_through_the_vendor_patched(
+    sandbox_client: FlaskClient,
+) -> None:
+    key = "never-used-before-key-0001"
+    response = sandbox_client.patch(
+        "/_sandbox/settings", json={"credential": key, "webex": {"event_failure_status": 200}}
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["tenant"] == auto_tenant_name("webex", key)
+    failing = sandbox_client.post(EVENTS, json={"event-id": "nope", "event-key": "1"}, headers=auth(key))
+    assert (failing.status_code, failing.get_json()["code"]) == (200, 1002)

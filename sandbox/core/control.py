@@ -175,8 +175,12 @@ def control_blueprint() -> Blueprint:
         sandbox = current_sandbox()
         body = _raw_body()
         scope_keys = _Scoped().fields
-        tenant = scope(sandbox, _load(_Scoped, {k: v for k, v in body.items() if k in scope_keys}))
+        scoping = {k: v for k, v in body.items() if k in scope_keys}
         changes = {k: v for k, v in body.items() if k not in scope_keys}
+        if "vendor" not in scoping and len(changes) == 1:
+            # The settings name their vendor, which is what a key never used yet needs to find its tenant.
+            scoping["vendor"] = next(iter(changes))
+        tenant = scope(sandbox, _load(_Scoped, scoping))
         return jsonify(tenant=tenant, **sandbox.settings.patch(tenant, changes))
 
     @bp.get("/state")
