@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,15 +16,11 @@ from dailystory_helpers import (
     bearer,
     configure,
     create,
-    fresh_token,
     listed,
     read,
-    shared_app,
     status_of,
     update,
 )
-from flask import Flask
-from flask.testing import FlaskClient
 
 from sandbox.core.auth import auto_tenant_name
 
@@ -39,21 +34,6 @@ def delete(client, campaign_id, token):
 
 def at(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-@pytest.fixture
-def token() -> str:
-    return fresh_token()
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield from shared_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 # -- posted statuses -----------------------------------------------------------------------------------------

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from dailystory_helpers import (
     CAMPAIGN,
     CAMPAIGNS,
@@ -24,11 +22,8 @@ from dailystory_helpers import (
     listed,
     post,
     read,
-    shared_app,
     update,
 )
-from flask import Flask
-from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 FIELDS = [
@@ -37,21 +32,6 @@ FIELDS = [
     "isAutoQualifyNewLead", "conversionGoals", "createdOn", "modifiedOn",
 ]  # fmt: skip
 DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$")
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield from shared_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def token() -> str:
-    return fresh_token()
 
 
 def test_the_seed_examples_create_then_pause_as_they_stand(client, token):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import pytest
 from dailystory_helpers import (
@@ -16,13 +15,9 @@ from dailystory_helpers import (
     assert_ok,
     basic,
     bearer,
-    fresh_token,
     listed,
     read,
-    shared_app,
 )
-from flask import Flask
-from flask.testing import FlaskClient
 
 from sandbox.config import Config
 
@@ -30,21 +25,6 @@ MISSING = (
     "Authorization required: send 'Authorization: Bearer <token>' or HTTP Basic with user 'api' "
     "and the token as password."
 )
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield from shared_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def token() -> str:
-    return fresh_token()
 
 
 def test_bearer_token_is_accepted(client):

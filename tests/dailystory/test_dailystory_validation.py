@@ -5,8 +5,6 @@ One app serves the module; each test has a token, so a tenant, of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from dailystory_helpers import (
     CAMPAIGN,
@@ -18,32 +16,13 @@ from dailystory_helpers import (
     assert_ok,
     bearer,
     create,
-    fresh_token,
     listed,
     post,
     read,
-    shared_app,
     update,
 )
-from flask import Flask
-from flask.testing import FlaskClient
 
 GOALS = {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0}
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield from shared_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def token() -> str:
-    return fresh_token()
 
 
 ACCEPTED = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -17,28 +16,10 @@ from dailystory_helpers import (
     create,
     fresh_token,
     listed,
-    shared_app,
 )
-from flask import Flask
-from flask.testing import FlaskClient
 
 from sandbox.vendors.dailystory.errors import CATALOGUE
 from sandbox.vendors.dailystory.models import DailyStoryBackend
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    yield from shared_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def token() -> str:
-    return fresh_token()
 
 
 @pytest.mark.parametrize(
