@@ -24,13 +24,16 @@ MAX_ADVANCE_SECONDS = 10 * 365 * 86400
 TENANT_NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="1-64 letters, digits, '.', '_' or '-'")
 
 
-class _Scoped(Schema):
+class Scoped(Schema):
     tenant = fields.String(validate=TENANT_NAME)
     credential = fields.String(validate=validate.Length(min=1))
     vendor = fields.String()
 
 
-class AdvanceSchema(_Scoped):
+SCOPE_KEYS = frozenset(Scoped().fields)
+
+
+class AdvanceSchema(Scoped):
     seconds = fields.Float(validate=validate.Range(min=0, max=MAX_ADVANCE_SECONDS), allow_nan=False)
     to = fields.DateTime()
 
@@ -73,19 +76,19 @@ def control_blueprint() -> Blueprint:
     @bp.post("/reset")
     def reset() -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _body(_Scoped))
+        tenant = scope(sandbox, body_as(Scoped))
         sandbox.reset(tenant)
         return jsonify(reset=tenant or "all")
 
     @bp.get("/clock")
     def clock() -> Any:
         sandbox = current_sandbox()
-        return jsonify(_clock_view(sandbox, scope(sandbox, _args(_Scoped))))
+        return jsonify(_clock_view(sandbox, scope(sandbox, args_as(Scoped))))
 
     @bp.post("/clock/advance")
     def advance() -> Any:
         sandbox = current_sandbox()
-        body = _body(AdvanceSchema)
+        body = body_as(AdvanceSchema)
         tenant = scope(sandbox, body)
         try:
             if "seconds" in body:
@@ -105,27 +108,25 @@ def control_blueprint() -> Blueprint:
     @bp.get("/lifecycles")
     def lifecycles() -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _args(_Scoped))
+        tenant = scope(sandbox, args_as(Scoped))
         return jsonify(tenant=tenant, lifecycles=sandbox.lifecycles.describe(tenant))
 
     @bp.post("/lifecycles")
     def configure_lifecycle() -> Any:
         sandbox = current_sandbox()
-        body = _raw_body()
-        scope_keys = _Scoped().fields
-        tenant = scope(sandbox, _load(_Scoped, {k: v for k, v in body.items() if k in scope_keys}))
+        tenant, body = split_scope(sandbox, raw_body())
         name = body.get("lifecycle")
         if not isinstance(name, str):
             raise ControlError(
                 400, "invalid_lifecycle", f'"lifecycle" names one of {sorted(sandbox.lifecycles.machines)}'
             )
-        unknown = sorted(set(body) - set(scope_keys) - {"lifecycle", "mode", "durations", "outcome", "id"})
+        unknown = sorted(set(body) - {"lifecycle", "mode", "durations", "outcome", "id"})
         if unknown:
             raise ControlError(400, "invalid_lifecycle", f"unknown fields {unknown}")
         if "id" in body:
             if tenant is None:
                 raise ControlError(400, "invalid_lifecycle", 'forcing one record needs "tenant" or "credential"')
-            if set(body) - set(scope_keys) - {"lifecycle", "id", "outcome"}:
+            if set(body) - {"lifecycle", "id", "outcome"}:
                 raise ControlError(400, "invalid_lifecycle", 'with "id", only "outcome" can be given')
             record = sandbox.lifecycles.force(tenant, name, str(body["id"]), body.get("outcome"))
             return jsonify(tenant=tenant, lifecycle=name, record=record)
@@ -144,7 +145,7 @@ def control_blueprint() -> Blueprint:
     @bp.post("/credentials")
     def make_credential() -> Any:
         sandbox = current_sandbox()
-        credential = _credential(sandbox, _body(CredentialSchema))
+        credential = _credential(sandbox, body_as(CredentialSchema))
         created = sandbox.credentials.put(credential)
         sandbox.ensure_tenant(credential.tenant, credential.vendor)
         return jsonify(credential.to_json()), 201 if created else 200
@@ -167,26 +168,22 @@ def control_blueprint() -> Blueprint:
     @bp.get("/settings")
     def settings() -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _args(_Scoped))
+        tenant = scope(sandbox, args_as(Scoped))
         return jsonify(tenant=tenant, **sandbox.settings.view(tenant))
 
     @bp.patch("/settings")
     def patch_settings() -> Any:
         sandbox = current_sandbox()
-        body = _raw_body()
-        scope_keys = _Scoped().fields
-        scoping = {k: v for k, v in body.items() if k in scope_keys}
-        changes = {k: v for k, v in body.items() if k not in scope_keys}
-        if "vendor" not in scoping and len(changes) == 1:
-            # The settings name their vendor, which is what a key never used yet needs to find its tenant.
-            scoping["vendor"] = next(iter(changes))
-        tenant = scope(sandbox, _load(_Scoped, scoping))
+        body = raw_body()
+        # The settings name their vendor, which is what a key never used yet needs to find its tenant.
+        vendors = body.keys() - SCOPE_KEYS
+        tenant, changes = split_scope(sandbox, body, next(iter(vendors)) if len(vendors) == 1 else None)
         return jsonify(tenant=tenant, **sandbox.settings.patch(tenant, changes))
 
     @bp.get("/state")
     def export_state() -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _args(_Scoped))
+        tenant = scope(sandbox, args_as(Scoped))
         tables = sandbox.store.export()
         if tenant is not None:
             tables = {name: rows for name, rows in tables.items() if name.endswith(f"/{tenant}")}
@@ -196,7 +193,7 @@ def control_blueprint() -> Blueprint:
     @bp.put("/state")
     def import_state() -> Any:
         sandbox = current_sandbox()
-        tables = _raw_body().get("tables")
+        tables = raw_body().get("tables")
         if not isinstance(tables, dict) or not all(
             isinstance(rows, dict) and all(isinstance(row, dict) for row in rows.values()) for rows in tables.values()
         ):
@@ -218,6 +215,16 @@ def control_blueprint() -> Blueprint:
         return Response(base64.b64decode(stored["content"]), mimetype=stored["mimetype"])
 
     return bp
+
+
+def split_scope(
+    sandbox: Sandbox, body: dict[str, Any], vendor_hint: str | None = None
+) -> tuple[str | None, dict[str, Any]]:
+    """A body's scope keys resolved to a tenant, and the rest of the body."""
+    scoping = {k: v for k, v in body.items() if k in SCOPE_KEYS}
+    if vendor_hint is not None and "vendor" not in scoping:
+        scoping["vendor"] = vendor_hint
+    return scope(sandbox, _load(Scoped, scoping)), {k: v for k, v in body.items() if k not in SCOPE_KEYS}
 
 
 def scope(sandbox: Sandbox, body: dict[str, Any]) -> str | None:
@@ -281,7 +288,7 @@ def _journal_filters(sandbox: Sandbox) -> dict[str, str]:
     return filters
 
 
-def _raw_body() -> dict[str, Any]:
+def raw_body() -> dict[str, Any]:
     if not request.get_data(cache=True).strip():
         return {}
     # Any content type: `curl -d '{...}'` sends a form type, and control calls are always JSON.
@@ -291,11 +298,11 @@ def _raw_body() -> dict[str, Any]:
     return body
 
 
-def _body(schema: type[Schema]) -> dict[str, Any]:
-    return _load(schema, _raw_body())
+def body_as(schema: type[Schema]) -> dict[str, Any]:
+    return _load(schema, raw_body())
 
 
-def _args(schema: type[Schema]) -> dict[str, Any]:
+def args_as(schema: type[Schema]) -> dict[str, Any]:
     return _load(schema, {key: request.args[key] for key in schema().fields if key in request.args})
 
 

@@ -8,7 +8,7 @@ import yaml
 from flask import Blueprint, jsonify, request
 
 from sandbox.core.context import current_sandbox
-from sandbox.core.control import _args, _body, _raw_body, _Scoped, scope
+from sandbox.core.control import Scoped, args_as, body_as, raw_body, scope
 from sandbox.core.errors import ControlError
 from sandbox.core.scenario_files import Scenario, ScenarioError
 
@@ -47,26 +47,26 @@ def scenarios_blueprint() -> Blueprint:
     @bp.post("/<name>/activate")
     def activate(name: str) -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _body(_Scoped))
+        tenant = scope(sandbox, body_as(Scoped))
         return jsonify(tenant=tenant, active=sandbox.scenarios.activate(name, tenant))
 
     @bp.post("/<name>/deactivate")
     def deactivate(name: str) -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _body(_Scoped))
+        tenant = scope(sandbox, body_as(Scoped))
         sandbox.scenarios.get(name)
         return jsonify(tenant=tenant, active=sandbox.scenarios.deactivate(name, tenant))
 
     @bp.get("/active")
     def active() -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _args(_Scoped))
+        tenant = scope(sandbox, args_as(Scoped))
         return jsonify(tenant=tenant, active=sandbox.scenarios.active(tenant))
 
     @bp.delete("/active")
     def deactivate_all() -> Any:
         sandbox = current_sandbox()
-        tenant = scope(sandbox, _args(_Scoped))
+        tenant = scope(sandbox, args_as(Scoped))
         return jsonify(tenant=tenant, active=sandbox.scenarios.deactivate(None, tenant))
 
     return bp
@@ -79,7 +79,7 @@ def _document() -> Any:
             return yaml.safe_load(request.get_data(as_text=True))
         except yaml.YAMLError as error:
             raise ControlError(400, "invalid_scenario", f"not valid YAML: {error}") from error
-    return _raw_body()
+    return raw_body()
 
 
 def _summary(scenario: Scenario) -> dict[str, Any]:

@@ -355,7 +355,7 @@ class Webhooks:
 def blueprint() -> Blueprint:
     """``/_sandbox/webhooks``: deliveries with their attempts, manual redelivery, retry configuration."""
     from sandbox.core.context import current_sandbox
-    from sandbox.core.control import scope
+    from sandbox.core.control import raw_body, scope
 
     bp = Blueprint("sandbox_webhooks", __name__)
 
@@ -365,14 +365,6 @@ def blueprint() -> Blueprint:
         if required and not tenant:
             raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
         return tenant
-
-    def body() -> dict[str, Any]:
-        if not request.get_data(cache=True).strip():
-            return {}
-        parsed = request.get_json(force=True, silent=True)
-        if not isinstance(parsed, dict):
-            raise ControlError(400, "invalid_json", "the body must be a JSON object")
-        return parsed
 
     @bp.get("/deliveries")
     def deliveries() -> Any:
@@ -392,7 +384,7 @@ def blueprint() -> Blueprint:
 
     @bp.post("/deliveries/<delivery_id>/redeliver")
     def redeliver(delivery_id: str) -> Any:
-        tenant = tenant_of({**request.args, **body()}, required=True) or ""
+        tenant = tenant_of({**request.args, **raw_body()}, required=True) or ""
         return jsonify(current_sandbox().webhooks.redeliver(tenant, delivery_id))
 
     @bp.get("/config")
@@ -402,7 +394,7 @@ def blueprint() -> Blueprint:
 
     @bp.patch("/config")
     def configure() -> Any:
-        values = body()
+        values = raw_body()
         tenant = tenant_of(values)
         changes = {k: v for k, v in values.items() if k not in ("tenant", "credential", "vendor")}
         return jsonify(tenant=tenant, **current_sandbox().webhooks.configure(tenant, changes))
