@@ -91,14 +91,14 @@ def _reject_constant(token: str) -> Any:
 def json_object(max_bytes: int | None = None) -> dict[str, Any]:
     """The request body as a JSON object, or the vendor's malformed-body error."""
     vendor: Vendor = g.vendor
-    limit = max_bytes or current_sandbox().config.max_body_bytes
+    cut_at = current_sandbox().config.max_body_bytes  # where the server stops reading a body without a length
+    limit = max_bytes or cut_at
     if request.content_length is not None and request.content_length > limit:
         raise vendor.invalid_json(f"the body is {request.content_length} bytes; at most {limit} are accepted")
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise vendor.invalid_json(f"the body is larger than {limit} bytes") from None
-    cut_at = current_sandbox().config.max_body_bytes
     if len(raw) > limit or (request.content_length is None and len(raw) >= cut_at):
         # Without a Content-Length the server stops reading at its limit, so a body that reaches it is too large.
         raise vendor.invalid_json(f"the body is {len(raw)} bytes or more; at most {limit} are accepted")
