@@ -1,25 +1,23 @@
-"""The Flask app factory: nothing stateful happens at import time."""
+"""The Flask app factory: the vendors, the composition root and the web layer put together."""
 
 from __future__ import annotations
-
-import logging
 
 from flask import Flask
 
 from sandbox.config import Config
-from sandbox.core import pipeline, webhooks
-from sandbox.core.context import Sandbox
-from sandbox.core.control import control_blueprint
-from sandbox.core.hostrouting import VendorHostRouter
-from sandbox.core.injection import requested_outcome
-from sandbox.core.routing import LazyBuilderRule
-from sandbox.core.scenario_control import scenarios_blueprint
-from sandbox.registry import load_vendors
+from sandbox.core.sandbox import Sandbox
+from sandbox.core.vendor import Vendor
+from sandbox.vendors import dailystory, infobip, webex, zexa
+from sandbox.web import control, pipeline, scenarios, state, webhooks
+from sandbox.web.current import EXTENSION
+from sandbox.web.hostrouting import VendorHostRouter
+from sandbox.web.routing import LazyBuilderRule
 
-log = logging.getLogger(__name__)
+VENDORS: tuple[Vendor, ...] = (webex.VENDOR, dailystory.VENDOR, infobip.VENDOR, zexa.VENDOR)
 
 
 def create_app(config: Config | None = None) -> Flask:
+    """A new app with its own sandbox; nothing stateful happens at import time."""
     config = config or Config()
     app = Flask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
@@ -28,28 +26,27 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.strict_slashes = False
     app.url_rule_class = LazyBuilderRule
 
-    vendors = load_vendors()
+    vendors = {vendor.name: vendor for vendor in VENDORS}
     sandbox = Sandbox(config, vendors)
-    app.extensions["sandbox"] = sandbox
+    app.extensions[EXTENSION] = sandbox
 
-    for vendor in vendors.values():
-        app.register_blueprint(vendor.blueprint(), url_prefix=vendor.prefix)
-    app.register_blueprint(control_blueprint(), url_prefix="/_sandbox")
-    app.register_blueprint(webhooks.blueprint(), url_prefix="/_sandbox/webhooks")
-    app.register_blueprint(scenarios_blueprint(), url_prefix="/_sandbox/scenarios")
-    for vendor in vendors.values():
+    for vendor in VENDORS:
+        app.register_blueprint(vendor.routes, url_prefix=vendor.prefix)
+    app.register_blueprint(control.bp, url_prefix="/_sandbox")
+    app.register_blueprint(state.bp, url_prefix="/_sandbox")
+    app.register_blueprint(webhooks.bp, url_prefix="/_sandbox/webhooks")
+    app.register_blueprint(scenarios.bp, url_prefix="/_sandbox/scenarios")
+    for vendor in VENDORS:
         if vendor.control is not None:
-            app.register_blueprint(vendor.control(), url_prefix=f"/_sandbox/{vendor.name}")
+            app.register_blueprint(vendor.control, url_prefix=f"/_sandbox/{vendor.name}")
 
     app.before_request(pipeline.detect_vendor)
     app.after_request(pipeline.journal_response)
     app.register_error_handler(Exception, pipeline.handle_error)
 
-    sandbox.lifecycles.requested_outcome = requested_outcome
-    sandbox.scenarios.start(vendor_operations(app))
-
+    sandbox.start_scenarios(vendor_operations(app))
     app.wsgi_app = VendorHostRouter(  # type: ignore[method-assign]
-        app.wsgi_app, {name: vendor.hosts for name, vendor in vendors.items()}
+        app.wsgi_app, {vendor.name: vendor.hosts for vendor in VENDORS}
     )
     return app
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient
 
     from sandbox.config import Config
-    from sandbox.core.context import Sandbox
+    from sandbox.core.sandbox import Sandbox
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def sandbox_server(sandbox_app: Flask) -> Iterator[LiveSandbox]:
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, sandbox_app, threaded=True)
-    sandbox_app.extensions["sandbox"].webhooks.start()  # registered URLs get their events, as from `serve`
+    sandbox_app.extensions["sandbox"].outbox.start()  # registered URLs get their events, as from `serve`
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -34,7 +34,7 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         _die_with_parent()
         _app = create_app(config)
         _app.extensions["sandbox"].lifecycles.start_ticker()
-        _app.extensions["sandbox"].webhooks.start()
+        _app.extensions["sandbox"].outbox.start()
         threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
         return _app
 

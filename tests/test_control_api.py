@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from sandbox.config import Config
 from sandbox.core.auth import auto_tenant_name
-from sandbox.core.context import Sandbox
+from sandbox.core.sandbox import Sandbox
 
 DEMO = "demo-webex-api-key-0001"
 CAMPAIGNS = "/webex/v1/campaigns"
@@ -759,7 +759,7 @@ def test_url_building_still_works_with_lazily_compiled_builders(sandbox_app: Any
 
     with sandbox_app.test_request_context():
         assert url_for("sandbox_control.health") == "/_sandbox/health"
-        built = url_for("sandbox_control.image", vendor="webex", tenant="t", key="k", x=1)
+        built = url_for("sandbox_state.image", vendor="webex", tenant="t", key="k", x=1)
         assert built == "/_sandbox/images/webex/t/k?x=1"
 
 

@@ -6,20 +6,22 @@ from typing import Any
 
 import pytest
 
-from sandbox.core.context import Sandbox, table_name
 from sandbox.core.lifecycle import BOOK, LifecycleRefused, schedule_table
 from sandbox.core.machines import Action, Machine, Timed, Transition
+from sandbox.core.sandbox import Sandbox
+from sandbox.core.store import table_name
+from sandbox.core.tenant import Tenant
 
 TENANT = "toy-tenant"
 entered: list[tuple[str, str | None, str, str]] = []
 
 
-def _on_enter(sandbox: Sandbox, move: Transition) -> dict[str, Any]:
+def _on_enter(tenant: Tenant, move: Transition) -> dict[str, Any]:
     entered.append((move.key, move.source, move.target, move.cause))
     return {"modified": move.at.isoformat()}
 
 
-def _choose(sandbox: Sandbox, tenant: str, record: dict[str, Any], state: str) -> str | None:
+def _choose(tenant: Tenant, record: dict[str, Any], state: str) -> str | None:
     return "refused" if "bad" in record.get("text", "") else None
 
 
@@ -189,9 +191,7 @@ def test_a_forced_outcome_for_one_record_wins_over_the_tenants(toy: Sandbox, san
 
 def test_a_scenario_requested_outcome_is_adopted_by_the_record_it_touches(toy: Sandbox, sandbox_client: Any) -> None:
     make(toy, "a")
-    toy.lifecycles.requested_outcome = lambda machine: "refused" if machine == "webex.toy" else None
-    toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    toy.lifecycles.requested_outcome = lambda machine: None
+    toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit", requested="refused")
     advance(sandbox_client, 200)
     assert state(toy, "a") == "REFUSED"
 

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from webex_helpers import CAMPAIGNS, DEMO_KEY, EVENTS, auth, campaign_body, seed_event_example
 
-from sandbox.core.context import Sandbox
+from sandbox.core.sandbox import Sandbox
 
 DUP = "webex-duplicate-campaign-name"
 

@@ -179,7 +179,7 @@ def test_events_kept_per_tenant_are_bounded(sandbox_app, sandbox_client):
     from dataclasses import replace
 
     sandbox = sandbox_app.extensions["sandbox"]
-    sandbox.config = replace(sandbox.config, events_kept_per_tenant=3)
+    sandbox.services = replace(sandbox.services, config=replace(sandbox.config, events_kept_per_tenant=3))
     ids = [send(sandbox_client, seed_event_example()).get_json()["transaction-id"] for _ in range(5)]
     assert list(events_of(sandbox_client)) == ids[2:]
 

@@ -10,15 +10,15 @@ import pytest
 from flask.testing import FlaskClient
 from zexa_helpers import receiver, wait_until
 
-from sandbox.core.context import Sandbox
-from sandbox.core.webhooks import pending_table
+from sandbox.core.sandbox import Sandbox
+from sandbox.core.outbox import pending_table
 
 pytestmark = pytest.mark.live  # a real HTTP receiver on a loopback socket
 TENANT = "hooks-tenant"
 
 
 def enqueue(sandbox: Sandbox, url: str, event: str = "thing.happened", stream: str = "wh_1", body: str = "{}") -> str:
-    return sandbox.webhooks.enqueue(
+    return sandbox.outbox.enqueue(
         TENANT, "zexa", stream, url, body, {"Content-Type": "application/json", "X-Test": event}, event, "evt_1", "t0"
     )
 
@@ -29,7 +29,7 @@ def fast(client: FlaskClient, **config: Any) -> None:
 
 
 def delivery(sandbox: Sandbox, delivery_id: str) -> dict[str, Any]:
-    return sandbox.webhooks.get(TENANT, delivery_id)
+    return sandbox.outbox.get(TENANT, delivery_id)
 
 
 def closed_port_url() -> str:
@@ -42,7 +42,7 @@ def closed_port_url() -> str:
 def test_a_delivery_is_posted_with_its_body_and_headers(sandbox: Sandbox) -> None:
     with receiver() as hook:
         delivery_id = enqueue(sandbox, hook.url, body='{"a":"ção"}')
-        assert sandbox.webhooks.deliver_due() == 1
+        assert sandbox.outbox.deliver_due() == 1
         got = hook.requests[0]
 
     assert (got.path, got.body) == ("/hooks/zexa", '{"a":"ção"}'.encode())
@@ -58,12 +58,12 @@ def test_a_non_2xx_answer_is_retried_after_the_backoff(sandbox: Sandbox, sandbox
     sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [30]})
     with receiver(500) as hook:
         delivery_id = enqueue(sandbox, hook.url)
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
         waiting = delivery(sandbox, delivery_id)
-        assert sandbox.webhooks.deliver_due() == 0  # not due for 30 s
+        assert sandbox.outbox.deliver_due() == 0  # not due for 30 s
         fast(sandbox_client)
         sandbox.store.put(pending_table(TENANT), delivery_id, {"stream": "wh_1", "due": 0})
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
 
     assert waiting["status"] == "pending"
     assert waiting["attempts"][0]["status_code"] == 500 and waiting["attempts"][0]["error"] == "HTTP 500"
@@ -79,7 +79,7 @@ def test_the_backoff_grows_then_its_last_value_repeats(sandbox: Sandbox, sandbox
     with receiver(500, 500, 500) as hook:
         delivery_id = enqueue(sandbox, hook.url)
         for _ in range(3):
-            sandbox.webhooks.deliver_due()
+            sandbox.outbox.deliver_due()
             found = delivery(sandbox, delivery_id)
             last = datetime.fromisoformat(found["attempts"][-1]["at"])
             waits.append((datetime.fromisoformat(found["next_attempt_at"]) - last).total_seconds())
@@ -97,8 +97,8 @@ def test_a_stream_keeps_its_order_while_its_head_waits_and_other_streams_go_on(
         first = enqueue(sandbox, hook.url, event="one", stream="wh_a")
         second = enqueue(sandbox, hook.url, event="two", stream="wh_a")
         other = enqueue(sandbox, hook.url, event="other", stream="wh_b")
-        sandbox.webhooks.deliver_due()
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
+        sandbox.outbox.deliver_due()
         order = [r.headers["x-test"] for r in hook.requests]
 
     assert order == ["one", "other"]
@@ -115,7 +115,7 @@ def test_after_max_attempts_a_delivery_fails_and_its_stream_moves_on(
         first = enqueue(sandbox, hook.url, event="one")
         second = enqueue(sandbox, hook.url, event="two")
         for _ in range(4):
-            sandbox.webhooks.deliver_due()
+            sandbox.outbox.deliver_due()
         order = [r.headers["x-test"] for r in hook.requests]
 
     assert order == ["one", "one", "one", "two"]
@@ -127,8 +127,8 @@ def test_after_max_attempts_a_delivery_fails_and_its_stream_moves_on(
 def test_a_connection_error_is_recorded_and_retried(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
     fast(sandbox_client, max_attempts=2)
     delivery_id = enqueue(sandbox, closed_port_url())
-    sandbox.webhooks.deliver_due()
-    sandbox.webhooks.deliver_due()
+    sandbox.outbox.deliver_due()
+    sandbox.outbox.deliver_due()
     found = delivery(sandbox, delivery_id)
     assert found["status"] == "failed"
     assert [a["status_code"] for a in found["attempts"]] == [None, None]
@@ -141,7 +141,7 @@ def test_each_attempt_times_out(sandbox: Sandbox, sandbox_client: FlaskClient, m
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         delivery_id = enqueue(sandbox, f"http://127.0.0.1:{silent.getsockname()[1]}/slow")
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
     found = delivery(sandbox, delivery_id)
     assert found["status"] == "failed"
     assert "Timeout" in found["attempts"][0]["error"]
@@ -151,7 +151,7 @@ def test_each_attempt_times_out(sandbox: Sandbox, sandbox_client: FlaskClient, m
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd", "gopher://localhost/", "http:///nohost"])
 def test_a_non_http_url_is_never_delivered(sandbox: Sandbox, url: str) -> None:
     delivery_id = enqueue(sandbox, url)
-    sandbox.webhooks.deliver_due()
+    sandbox.outbox.deliver_due()
     found = delivery(sandbox, delivery_id)
     assert found["status"] == "failed"
     assert len(found["attempts"]) == 1 and "never delivered" in found["attempts"][0]["error"]
@@ -161,7 +161,7 @@ def test_a_redirect_is_not_followed(sandbox: Sandbox, sandbox_client: FlaskClien
     fast(sandbox_client, max_attempts=1)
     with receiver(302) as hook:
         delivery_id = enqueue(sandbox, hook.url)
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
         assert len(hook.requests) == 1
     assert delivery(sandbox, delivery_id)["attempts"][0]["status_code"] == 302
     assert delivery(sandbox, delivery_id)["status"] == "failed"
@@ -171,15 +171,15 @@ def test_control_api_lists_filters_and_redelivers(sandbox: Sandbox, sandbox_clie
     fast(sandbox_client, max_attempts=1)
     with receiver(500) as hook:
         failed = enqueue(sandbox, hook.url, event="one")
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
         delivered = enqueue(sandbox, hook.url, event="two")
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
 
         listed = sandbox_client.get(f"/_sandbox/webhooks/deliveries?tenant={TENANT}").get_json()
         only_failed = sandbox_client.get(f"/_sandbox/webhooks/deliveries?tenant={TENANT}&status=failed").get_json()
         one = sandbox_client.get(f"/_sandbox/webhooks/deliveries/{failed}?tenant={TENANT}").get_json()
         again = sandbox_client.post(f"/_sandbox/webhooks/deliveries/{failed}/redeliver", json={"tenant": TENANT})
-        sandbox.webhooks.deliver_due()
+        sandbox.outbox.deliver_due()
 
     assert [d["id"] for d in listed["deliveries"]] == [failed, delivered] and listed["total"] == 2
     assert [d["id"] for d in only_failed["deliveries"]] == [failed]
@@ -230,21 +230,21 @@ def test_config_is_per_tenant_over_global_defaults(sandbox_client: FlaskClient) 
 
 def test_the_worker_thread_delivers_without_being_asked(sandbox: Sandbox) -> None:
     with receiver() as hook:
-        sandbox.webhooks.start()
+        sandbox.outbox.start()
         try:
             delivery_id = enqueue(sandbox, hook.url)
             hook.wait_for(1)
             wait_until(lambda: delivery(sandbox, delivery_id)["status"] == "delivered", what="delivered status")
         finally:
-            sandbox.webhooks.stop()
+            sandbox.outbox.stop()
 
 
 def test_the_finished_deliveries_kept_are_bounded(sandbox: Sandbox, monkeypatch: Any) -> None:
-    monkeypatch.setattr("sandbox.core.webhooks.KEPT_PER_TENANT", 3)
+    monkeypatch.setattr("sandbox.core.outbox.KEPT_PER_TENANT", 3)
     ids = [enqueue(sandbox, "ftp://x/", stream=f"wh_{n}") for n in range(3)]
-    sandbox.webhooks.deliver_due()  # all three fail at once: never an http(s) URL
+    sandbox.outbox.deliver_due()  # all three fail at once: never an http(s) URL
     enqueue(sandbox, "ftp://x/")
-    kept = [d["id"] for d in sandbox.webhooks.deliveries(TENANT)]
+    kept = [d["id"] for d in sandbox.outbox.deliveries(TENANT)]
     assert ids[0] not in kept and len(kept) == 3
 
 
@@ -252,10 +252,10 @@ def test_retries_back_off_on_the_sandbox_clock(sandbox: Sandbox, sandbox_client:
     sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [3600]})
     with receiver(500) as hook:
         delivery_id = enqueue(sandbox, hook.url)
-        sandbox.webhooks.deliver_due()
-        assert sandbox.webhooks.deliver_due() == 0  # an hour away on the tenant's clock
+        sandbox.outbox.deliver_due()
+        assert sandbox.outbox.deliver_due() == 0  # an hour away on the tenant's clock
         sandbox_client.post("/_sandbox/clock/advance", json={"tenant": TENANT, "seconds": 3600})
-        assert sandbox.webhooks.deliver_due() == 1  # no real hour passed: the sandbox clock moved
+        assert sandbox.outbox.deliver_due() == 1  # no real hour passed: the sandbox clock moved
 
     attempts = delivery(sandbox, delivery_id)["attempts"]
     assert [a["status_code"] for a in attempts] == [500, 200]

@@ -141,7 +141,7 @@ def test_the_outbox_survives_a_restart_on_the_same_data_dir(tmp_path: Path) -> N
 
         second = create_app(config)
         try:
-            second.extensions["sandbox"].webhooks.start()
+            second.extensions["sandbox"].outbox.start()
             received = hook.wait_for(len(LIFECYCLE_ORDER))
             wait_until(
                 lambda: (

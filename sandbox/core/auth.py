@@ -8,13 +8,17 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
-
-from werkzeug.datastructures import Headers
+from typing import Any, Protocol
 
 from sandbox.core.store import Store
 
 _TABLE = "_sandbox.credentials"
+
+
+class Headers(Protocol):
+    """A request's headers as credentials are read from them: looked up case-insensitively."""
+
+    def get(self, key: str, default: str, /) -> str: ...
 
 
 @dataclass

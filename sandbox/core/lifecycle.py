@@ -6,16 +6,14 @@ import heapq
 import itertools
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError
-from sandbox.core.machines import DEFAULT, MODES, Machine, Transition
-
-if TYPE_CHECKING:
-    from sandbox.core.context import Sandbox
+from sandbox.core.machines import DEFAULT, MODES, Machine, Tenant, Transition
+from sandbox.core.store import Store, table_name
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +46,16 @@ class Lifecycles:
     control API, or ticked by the server's background thread. Nothing here knows any vendor.
     """
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
+    def __init__(self, store: Store, clock: Clock, tenant: Callable[[str], Tenant]) -> None:
+        self.store = store
+        self.clock = clock
+        self._tenant = tenant  # what hooks are handed
         self.machines: dict[str, Machine] = {}
         self._heaps: dict[str, list[tuple[float, int, str, str]]] = {}
         self._order = itertools.count()
         self._config_cache: dict[tuple[str, str], dict[str, Any]] = {}
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
-        # Set by the request pipeline: the outcome a scenario rule asks for the record a request touches.
-        self.requested_outcome: Callable[[str], str | None] = lambda machine: None
 
     def register(self, machine: Machine) -> None:
         self.machines[machine.name] = machine
@@ -67,8 +64,6 @@ class Lifecycles:
         return self.machines[name]
 
     def table(self, machine: Machine, tenant: str) -> str:
-        from sandbox.core.context import table_name
-
         return table_name(machine.vendor, machine.collection, tenant)
 
     # -- per-tenant configuration ---------------------------------------------------------------------
@@ -157,21 +152,30 @@ class Lifecycles:
 
     # -- records -----------------------------------------------------------------------------------
     def track(
-        self, name: str, tenant: str, key: str, state: str | None = None, stored: dict[str, Any] | None = None
+        self,
+        name: str,
+        tenant: str,
+        key: str,
+        state: str | None = None,
+        stored: dict[str, Any] | None = None,
+        requested: str | None = None,
     ) -> dict[str, Any]:
         """Start following a stored record, in ``state`` (the machine's initial one by default).
 
-        ``stored`` is the record as the caller just stored it, which saves reading it back.
+        ``stored`` is the record as the caller just stored it, which saves reading it back; ``requested``
+        is the outcome a scenario rule asks for it.
         """
         machine = self.machines[name]
         with self.store.lock:
             record = dict(stored) if stored is not None else self._record(machine, tenant, key)
-            outcome = self._adopt_requested(name, record)
+            outcome = self._adopt_requested(requested, record)
             when = self._now(tenant)
             entered = self._enter(machine, tenant, key, record, state or machine.initial, when, outcome, "created")
             return self._record(machine, tenant, key) if self._run_due(tenant) else entered
 
-    def trigger(self, name: str, tenant: str, key: str, action_name: str) -> dict[str, Any]:
+    def trigger(
+        self, name: str, tenant: str, key: str, action_name: str, requested: str | None = None
+    ) -> dict[str, Any]:
         """Run a vendor action on a record; ``LifecycleRefused`` if its current state does not allow it."""
         machine = self.machines[name]
         action = machine.actions[action_name]
@@ -181,13 +185,13 @@ class Lifecycles:
             state = record.get(machine.field)
             if state not in action.sources:
                 raise LifecycleRefused(name, action_name, str(state))
-            outcome = self._adopt_requested(name, record)
+            outcome = self._adopt_requested(requested, record)
             entered = self._enter(machine, tenant, key, record, action.target, self._now(tenant), outcome, action_name)
             return self._record(machine, tenant, key) if self._run_due(tenant) else entered
 
-    def _adopt_requested(self, name: str, record: dict[str, Any]) -> str | None:
+    @staticmethod
+    def _adopt_requested(requested: str | None, record: dict[str, Any]) -> str | None:
         """A scenario's outcome for the record a request touches; it stays until another is forced."""
-        requested = self.requested_outcome(name)
         book = dict(record.get(BOOK) or {})
         if requested is not None:
             book["outcome"] = requested
@@ -208,6 +212,10 @@ class Lifecycles:
                 record = self.store.get(self.table(machine, tenant), key)
             return record
 
+    def untrack(self, name: str, tenant: str, key: str) -> None:
+        """The record is gone (deleted, or trimmed as too old): its pending step goes with it."""
+        self.store.delete(schedule_table(tenant), f"{name}:{key}")
+
     def history(self, name: str, tenant: str, key: str) -> list[dict[str, Any]]:
         record = self.store.get(self.table(self.machines[name], tenant), key) or {}
         return list((record.get(BOOK) or {}).get("history", []))
@@ -219,7 +227,7 @@ class Lifecycles:
         return record
 
     def _now(self, tenant: str) -> datetime:
-        return self.sandbox.clock.now(tenant)
+        return self.clock.now(tenant)
 
     # -- moving ---------------------------------------------------------------------------------------
     def tick(self, tenant: str | None = None) -> int:
@@ -261,7 +269,7 @@ class Lifecycles:
         for_tenant = self.config(tenant, machine.name)["outcome"]
         if for_tenant in branches:
             return str(for_tenant)
-        chosen = machine.choose(self.sandbox, tenant, record, state) if machine.choose else None
+        chosen = machine.choose(self._tenant(tenant), record, state) if machine.choose else None
         return chosen if chosen in branches else None
 
     def _enter(
@@ -281,7 +289,7 @@ class Lifecycles:
         changes: dict[str, Any] = {machine.field: target}
         if machine.on_enter is not None:
             transition = Transition(machine, tenant, key, record, source, target, at, outcome, cause)
-            changes.update(machine.on_enter(self.sandbox, transition) or {})
+            changes.update(machine.on_enter(self._tenant(tenant), transition) or {})
         book = dict(record.get(BOOK) or {})
         history = [*book.get("history", []), {"state": target, "at": at.isoformat(), "cause": cause}]
         book.update(since=at.isoformat(), history=history[-HISTORY_KEPT:], due=None, pending=False)
@@ -304,7 +312,7 @@ class Lifecycles:
             return since.timestamp()
         seconds = float(config["durations"][machine.timed[state].delay])
         if machine.delay is not None:
-            seconds = machine.delay(self.sandbox, tenant, record, state, seconds)
+            seconds = machine.delay(self._tenant(tenant), record, state, seconds)
         return (since + timedelta(seconds=max(0.0, seconds))).timestamp()
 
     def _schedule(self, machine: Machine, tenant: str, key: str, book: dict[str, Any]) -> None:
@@ -386,48 +394,3 @@ class Lifecycles:
         if self._ticker is not None:
             self._ticker.join(5)
             self._ticker = None
-
-
-# -- precomputed timelines ---------------------------------------------------------------------------
-Timeline = list[dict[str, str]]  # [{"status": ..., "at": ISO-8601}, ...] in order
-
-
-@dataclass(frozen=True)
-class Lifecycle:
-    """A fixed sequence of states whose durations are known when the record is made.
-
-    Such a record keeps its timeline and its status is computed from the clock when read, with no
-    engine bookkeeping (Webex deployments and events).
-    """
-
-    name: str
-    states: tuple[str, ...]
-
-    def timeline(self, start: datetime, durations: Sequence[float]) -> Timeline:
-        if len(durations) != len(self.states) - 1:
-            raise ValueError(f"{self.name}: {len(self.states) - 1} durations expected")
-        moments = [start]
-        for seconds in durations:
-            moments.append(moments[-1] + timedelta(seconds=max(0.0, seconds)))
-        return [{"status": s, "at": m.isoformat()} for s, m in zip(self.states, moments, strict=True)]
-
-
-def status_at(timeline: Timeline, now: datetime) -> str:
-    """The status in force at ``now`` (the first one if ``now`` precedes them all)."""
-    current = timeline[0]["status"]
-    for entry in timeline[1:]:
-        if datetime.fromisoformat(entry["at"]) > now:
-            break
-        current = entry["status"]
-    return current
-
-
-def present_statuses(tables: Mapping[str, Mapping[str, dict[str, Any]]], now_of: Callable[[str], datetime]) -> None:
-    """Give every exported record that has a ``timeline`` its ``status`` as of its tenant's clock."""
-    for name, rows in tables.items():
-        tenant = name.rpartition("/")[2]
-        now = now_of(tenant)
-        for record in rows.values():
-            timeline = record.get("timeline")
-            if isinstance(timeline, list) and timeline:
-                record["status"] = status_at(timeline, now)

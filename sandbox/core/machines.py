@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from sandbox.core.context import Sandbox
+from sandbox.core.tenant import Tenant
 
 MODES = ("time", "immediate", "manual")
 DEFAULT = "default"  # the branch a timed step takes when no outcome is chosen
@@ -53,9 +52,9 @@ class Transition:
 
 # Hooks run under the store lock, inside the request or the tick that moves the record: they must be
 # quick and must not do I/O (a webhook is put in the outbox, not sent).
-EnterHook = Callable[["Sandbox", Transition], Mapping[str, Any] | None]
-ChooseHook = Callable[["Sandbox", str, dict[str, Any], str], str | None]  # (sandbox, tenant, record, state)
-DelayHook = Callable[["Sandbox", str, dict[str, Any], str, float], float]  # ... , configured seconds
+EnterHook = Callable[[Tenant, Transition], Mapping[str, Any] | None]
+ChooseHook = Callable[[Tenant, dict[str, Any], str], str | None]  # (tenant, record, state)
+DelayHook = Callable[[Tenant, dict[str, Any], str, float], float]  # ... , configured seconds
 
 
 @dataclass(frozen=True)

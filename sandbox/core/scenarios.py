@@ -9,13 +9,11 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sandbox.core.errors import ControlError
 from sandbox.core.scenario_files import Known, Rule, Scenario, ScenarioError, build, read_files
-
-if TYPE_CHECKING:
-    from sandbox.core.context import Sandbox
+from sandbox.core.store import Store
 
 _DEFINED = "_sandbox.scenarios"  # scenarios posted through the control API
 _ACTIVE = "_sandbox.scenarios_active"  # scope ("*" or a tenant) -> {"names": [...]}
@@ -36,6 +34,12 @@ class Hit:
         return f"{self.scenario.name}#{self.index}"
 
 
+class HeaderLookup(Protocol):
+    """A request's headers, looked up case-insensitively (werkzeug's ``Headers``)."""
+
+    def get(self, key: str, default: None, /) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Call:
     """What rules match on; the body is parsed only if a rule asks for it."""
@@ -44,7 +48,7 @@ class Call:
     operation: str | None
     method: str
     path: str
-    headers: Any  # werkzeug Headers: case-insensitive lookups
+    headers: HeaderLookup  # the request's
     tenant: str | None
     body: Callable[[], Any]
 
@@ -62,9 +66,11 @@ class Scenarios:
     that retries with the same header sees "fail twice, then succeed". Counters restart on activation.
     """
 
-    def __init__(self, sandbox: Sandbox, roots: Iterable[Path], startup: Iterable[str] = ()) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
+    def __init__(
+        self, store: Store, roots: Iterable[Path], startup: Iterable[str] = (), seed: int | None = None
+    ) -> None:
+        self.store = store
+        self.seed = seed
         self.roots = [Path(root) for root in roots]
         self.startup = tuple(startup)
         self.known = Known({}, {}, {})
@@ -76,14 +82,9 @@ class Scenarios:
         self._lock = threading.Lock()
 
     # -- loading --------------------------------------------------------------------------------------
-    def start(self, operations: Mapping[str, Iterable[str]]) -> None:
-        """Read the scenario files once the app's operations are known; raise ``ScenarioError`` if any is bad."""
-        vendors = self.sandbox.vendors
-        self.known = Known(
-            errors={name: sorted(vendor.catalogue) for name, vendor in vendors.items()},
-            operations={name: sorted(operations.get(name, ())) for name in vendors},
-            outcomes={name: machine.outcomes for name, machine in self.sandbox.lifecycles.machines.items()},
-        )
+    def start(self, known: Known) -> None:
+        """Read the scenario files once the vendors' operations are known; raise ``ScenarioError`` if any is bad."""
+        self.known = known
         self._files = None
         self.reload()
         if not self.startup:
@@ -245,7 +246,7 @@ class Scenarios:
         key = (scope, scenario.name)
         rng = self._random.get(key)
         if rng is None:
-            seed = scenario.seed if scenario.seed is not None else (self.sandbox.config.seed or 0)
+            seed = scenario.seed if scenario.seed is not None else (self.seed or 0)
             rng = self._random[key] = random.Random(f"{seed}:{scenario.name}:{scope}")
         return rng
 
@@ -262,7 +263,7 @@ def _matches(match: Mapping[str, Any], call: Call) -> bool:
     if "tenant" in match and not (call.tenant and fnmatch.fnmatchcase(call.tenant, match["tenant"])):
         return False
     for header, value in match.get("headers", {}).items():
-        if call.headers.get(header) != value:
+        if call.headers.get(header, None) != value:
             return False
     return "body" not in match or _contains(call.body(), match["body"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import fixture_credentials
-from sandbox.registry import Vendor
+from sandbox.core.vendor import Vendor
 from sandbox.vendors.dailystory import auth, errors, routes
 from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
 from sandbox.vendors.dailystory.models import seed_tenant
@@ -17,11 +17,12 @@ VENDOR = Vendor(
     hosts=("*.dailystory.com", "dailystory.com"),
     grants=(routes.GRANT,),
     catalogue=errors.CATALOGUE,
-    blueprint=routes.blueprint,
+    routes=routes.bp,
     render=errors.render,
     http_error=errors.http_error,
     auth_error=errors.auth_error,
     invalid_json=errors.invalid_json,
+    invalid=errors.invalid,
     extract_secret=auth.extract_secret,
     auth_header=auth.auth_header,
     well_formed=auth.well_formed,

@@ -6,7 +6,7 @@ import base64
 import binascii
 import re
 
-from werkzeug.datastructures import Headers
+from sandbox.core.auth import Headers
 
 # [decided] A well-formed token: 8-256 token68 characters (RFC 7235), as an API key is.
 _TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]{8,256}$")

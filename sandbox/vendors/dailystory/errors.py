@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from typing import Any
 
-from sandbox.core.context import current_sandbox
-from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError
+from sandbox.core.auth import Headers
+from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError, describe_validation
+from sandbox.core.vendor import Asked, Reply
+from sandbox.vendors.dailystory.auth import why_refused
 
 VENDOR = "dailystory"
 
@@ -65,15 +66,17 @@ def error(name: str, description: str | None = None, detail: str | None = None) 
     return VendorError(VENDOR, CATALOGUE[name], description=description, detail=detail)
 
 
-def envelope(response: object, status: bool = True, message: str = "") -> Response:
+def envelope(response: object, status: bool = True, message: str = "") -> dict[str, Any]:
     """The vendor's envelope around every answer, success or failure [doc]."""
-    return jsonify({"Status": status, "Message": message, "Response": response})
+    return {"Status": status, "Message": message, "Response": response}
 
 
-def render(failure: VendorError) -> Response:
-    response = envelope({}, status=False, message=failure.message)
-    response.status_code = failure.entry.status
-    return response
+def render(failure: VendorError, asked: Asked) -> Reply:
+    return Reply(failure.entry.status, envelope({}, status=False, message=failure.message))
+
+
+def invalid(messages: Any) -> VendorError:
+    return error("validation_failed", description=describe_validation(messages))
 
 
 def http_error(status: int, path: str) -> VendorError:
@@ -96,28 +99,13 @@ AUTH_FAILURES = {
 }
 
 
-def auth_error(reason: str) -> VendorError:
+def auth_error(reason: str, headers: Headers) -> VendorError:
     if reason in AUTH_FAILURES:
         name, detail = AUTH_FAILURES[reason]
         return error(name, detail=detail)
-    from sandbox.vendors.dailystory.auth import why_refused
-
-    return error("missing_token", detail=why_refused(request.headers))
+    return error("missing_token", detail=why_refused(headers))
 
 
-def invalid_json(detail: str) -> VendorError:
-    if _too_large():
-        return error("payload_too_large", detail=detail)
-    return error("invalid_json", detail=detail)
-
-
-def _too_large() -> bool:
-    """Over the body limit: by its Content-Length, or (chunked, no length) when the read stopped at the limit,
-    since the WSGI server cuts such a body there silently and it then fails to parse as JSON."""
-    limit = current_sandbox().config.max_body_bytes
-    if request.content_length is not None:
-        return request.content_length > limit
-    try:
-        return len(request.get_data(cache=True)) >= limit
-    except RequestEntityTooLarge:
-        return True
+def invalid_json(detail: str, too_large: bool) -> VendorError:
+    """Over the body limit, by its Content-Length or (chunked) where the server stopped reading, is 413."""
+    return error("payload_too_large" if too_large else "invalid_json", detail=detail)

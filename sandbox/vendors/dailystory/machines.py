@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sandbox.core.context import table_name
-from sandbox.core.machines import Action, Machine, Timed, Transition
-
-if TYPE_CHECKING:
-    from sandbox.core.context import Sandbox
+from sandbox.core.machines import Action, Machine, Tenant, Timed, Transition
+from sandbox.core.store import table_name
 
 VENDOR = "dailystory"
 CAMPAIGN = "dailystory.campaign"
@@ -35,25 +32,25 @@ def vendor_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
-def _campaign_entered(sandbox: Sandbox, move: Transition) -> Mapping[str, Any] | None:
+def _campaign_entered(tenant: Tenant, move: Transition) -> Mapping[str, Any] | None:
     if move.cause == "created":
         return None  # createdOn/modifiedOn come with the record
     if move.target == PURGED:
         # Nothing more can happen to the campaign: its autopause watch goes with it (the record itself is
         # a tombstone until the next call that meets it removes it; the engine writes to it after this hook).
-        sandbox.store.delete(table_name(VENDOR, WATCHES, move.tenant), move.key)
+        tenant.store.delete(table_name(VENDOR, WATCHES, move.tenant), move.key)
         return None
     return {"modifiedOn": vendor_time(move.at)}
 
 
-def _watch_fired(sandbox: Sandbox, move: Transition) -> Mapping[str, Any] | None:
+def _watch_fired(tenant: Tenant, move: Transition) -> Mapping[str, Any] | None:
     """Inactivity ran out: an Active campaign that allows it is paused, at the moment the period ended."""
     if move.target != "Fired":
         return None
     table = table_name(VENDOR, CAMPAIGNS, move.tenant)
-    campaign = sandbox.store.get(table, move.key)
+    campaign = tenant.store.get(table, move.key)
     if campaign is not None and campaign.get("status") == "Active" and campaign.get("allow_autopause"):
-        sandbox.store.update(table, move.key, {"status": "Paused", "modifiedOn": vendor_time(move.at)})
+        tenant.store.update(table, move.key, {"status": "Paused", "modifiedOn": vendor_time(move.at)})
     return None
 
 

@@ -6,11 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
-from marshmallow import ValidationError
-
-from sandbox.core.context import Sandbox, TenantBackend, table_name
-from sandbox.core.errors import describe_validation
 from sandbox.core.lifecycle import LifecycleRefused
+from sandbox.core.tenant import Backend, Tenant
 from sandbox.vendors.dailystory.errors import error
 from sandbox.vendors.dailystory.machines import (
     ACTION_TO,
@@ -24,7 +21,7 @@ from sandbox.vendors.dailystory.machines import (
     WATCHES,
     vendor_time,
 )
-from sandbox.vendors.dailystory.schemas import INT32_MAX, UTM_MAX, CampaignSchema
+from sandbox.vendors.dailystory.schemas import INT32_MAX, UTM_MAX
 
 COUNTERS = "counters"
 REFERENCES = {"segments": "segments", "subscriber_preferences": "subscriber_preferences"}
@@ -52,7 +49,6 @@ DEFAULTS: dict[str, Any] = {
 }  # [decided]: the seed names the fields, not their defaults
 _ID = re.compile(r"^[0-9]{1,10}$")  # ASCII digits only: int() would also read "١٢٣" as 123
 ECHOED_MAX = 64  # a malformed path id is echoed in the 404 message, cut to this length
-CAMPAIGN_SCHEMA = CampaignSchema()
 
 
 def derive_utm(name: str) -> str:
@@ -73,20 +69,12 @@ def view(record: dict[str, Any]) -> dict[str, Any]:
     return {key: record.get(key) for key in FIELDS}
 
 
-class DailyStoryBackend(TenantBackend):
+class DailyStoryBackend(Backend):
     vendor = VENDOR
 
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        super().__init__(sandbox, tenant)
-        self.lifecycles = sandbox.lifecycles
-
     # -- create or update --------------------------------------------------------------------------------
-    def save_campaign(self, body: dict[str, Any]) -> dict[str, Any]:
+    def save_campaign(self, data: dict[str, Any]) -> dict[str, Any]:
         """``POST /campaign``: a new campaign without ``campaignId`` (or with null/0), else an update."""
-        try:
-            data = CAMPAIGN_SCHEMA.load(body)
-        except ValidationError as failure:
-            raise error("validation_failed", description=describe_validation(failure.messages)) from None
         with self.store.lock:
             if not data.get("campaignId"):
                 return self._create(data)
@@ -102,16 +90,16 @@ class DailyStoryBackend(TenantBackend):
                 description=f"A new campaign starts Active or Paused, not {status}.",
             )
         self._check_references(data)
-        now = vendor_time(self.sandbox.clock.now(self.tenant))
+        now = vendor_time(self.services.clock.now(self.tenant))
         campaign_id = self._next_id()
         key = str(campaign_id)
         record = {"id": campaign_id, **DEFAULTS, **self._changes(data), "createdOn": now, "modifiedOn": now}
         if not record.get("utmCampaign", "").strip():
             record["utmCampaign"] = derive_utm(record["name"]) or f"campaign_{campaign_id}"
         self.store.insert(self.table(CAMPAIGNS), key, record)
-        self.lifecycles.track(CAMPAIGN, self.tenant, key, state=status)
+        self.track(CAMPAIGN, key, state=status)
         self.store.insert(self.table(WATCHES), key, {"id": campaign_id})
-        self.lifecycles.track(AUTOPAUSE, self.tenant, key)
+        self.track(AUTOPAUSE, key)
         self.sync_autopause(key, activity=True)
         return {"id": campaign_id}
 
@@ -128,14 +116,14 @@ class DailyStoryBackend(TenantBackend):
         # Everything is checked: from here on nothing can fail, so no request leaves half its changes.
         if target != stored:
             try:
-                self.lifecycles.trigger(CAMPAIGN, self.tenant, key, ACTION_TO[target])
+                self.trigger(CAMPAIGN, key, ACTION_TO[target])
             except LifecycleRefused:  # the trash ran out between the check and now
                 raise error("campaign_not_found", description=_not_found(key)) from None
         changes = self._changes(data)
         if "utmCampaign" in changes and not changes["utmCampaign"].strip():
             name = changes.get("name", current["name"])
             changes["utmCampaign"] = derive_utm(name) or f"campaign_{campaign_id}"
-        changes["modifiedOn"] = vendor_time(self.sandbox.clock.now(self.tenant))
+        changes["modifiedOn"] = vendor_time(self.services.clock.now(self.tenant))
         self.store.update(self.table(CAMPAIGNS), key, changes)
         self.sync_autopause(key, activity=True)
         return {"id": campaign_id}
@@ -186,9 +174,9 @@ class DailyStoryBackend(TenantBackend):
             return
         wanted = campaign["status"] == "Active" and bool(campaign.get("allow_autopause"))
         if wanted and (activity or watch["status"] != "Watching"):
-            self.lifecycles.trigger(AUTOPAUSE, self.tenant, key, "watch")
+            self.trigger(AUTOPAUSE, key, "watch")
         elif not wanted and watch["status"] != "Idle":
-            self.lifecycles.trigger(AUTOPAUSE, self.tenant, key, "rest")
+            self.trigger(AUTOPAUSE, key, "rest")
 
     # -- read, list, delete ----------------------------------------------------------------------------
     def _live_campaign(self, raw: str) -> dict[str, Any]:
@@ -213,8 +201,8 @@ class DailyStoryBackend(TenantBackend):
             key = _key(raw)
             if key is not None:
                 # A read: in `manual` mode each one moves the watch, then the campaign, one step.
-                self.lifecycles.observe(AUTOPAUSE, self.tenant, key)
-                self.lifecycles.observe(CAMPAIGN, self.tenant, key)
+                self.observe(AUTOPAUSE, key)
+                self.observe(CAMPAIGN, key)
             return {"campaign": view(self._live_campaign(raw))}
 
     def list_campaigns(self) -> dict[str, Any]:
@@ -234,7 +222,7 @@ class DailyStoryBackend(TenantBackend):
             key = str(current["id"])
             if current["status"] == "Deleted":
                 raise error("campaign_deleted", description=_in_trash(current["id"]))
-            self.lifecycles.trigger(CAMPAIGN, self.tenant, key, "delete")
+            self.trigger(CAMPAIGN, key, "delete")
             self.sync_autopause(key, activity=False)
         return {"id": current["id"]}
 
@@ -255,24 +243,24 @@ def _in_trash(campaign_id: int) -> str:
 
 
 # -- tenants ---------------------------------------------------------------------------------------------
-def seed_tenant(sandbox: Sandbox, tenant: str) -> None:
+def seed_tenant(tenant: Tenant) -> None:
     """Every tenant starts with the fixtures' segments, preferences, users and campaigns (tracked)."""
-    fixtures = sandbox.fixtures[VENDOR]
+    fixtures = tenant.fixtures(VENDOR)
+    backend = DailyStoryBackend(tenant)
     for collection in (*REFERENCES.values(), RECIPIENTS):
         for item in fixtures.get(collection) or []:
-            sandbox.store.put(table_name(VENDOR, collection, tenant), str(item["id"]), item)
+            tenant.store.put(backend.table(collection), str(item["id"]), item)
     section = fixtures.get("campaigns") or {}
-    backend = DailyStoryBackend(sandbox, tenant)
     highest = 0
     for item in section.get("campaigns") or []:
         key = str(item["id"])
         record = {**DEFAULTS, **item}
         record.setdefault("utmCampaign", derive_utm(record["name"]))
-        sandbox.store.put(table_name(VENDOR, CAMPAIGNS, tenant), key, record)
-        sandbox.lifecycles.track(CAMPAIGN, tenant, key, state=record["status"])
-        sandbox.store.put(table_name(VENDOR, WATCHES, tenant), key, {"id": item["id"]})
-        sandbox.lifecycles.track(AUTOPAUSE, tenant, key)
+        tenant.store.put(backend.table(CAMPAIGNS), key, record)
+        backend.track(CAMPAIGN, key, state=record["status"])
+        tenant.store.put(backend.table(WATCHES), key, {"id": item["id"]})
+        backend.track(AUTOPAUSE, key)
         backend.sync_autopause(key, activity=True)
         highest = max(highest, int(item["id"]))
     first = max(int(section.get("first_new_id", 1)), highest + 1)
-    sandbox.store.put(table_name(VENDOR, COUNTERS, tenant), CAMPAIGNS, {"next": first})
+    tenant.store.put(backend.table(COUNTERS), CAMPAIGNS, {"next": first})

@@ -1,4 +1,4 @@
-"""DailyStory views under ``/dailystory``: thin, the rules live in models.py."""
+"""DailyStory views under ``/dailystory``: each is its decorators and one backend call, in the vendor's envelope."""
 
 from __future__ import annotations
 
@@ -6,39 +6,36 @@ from typing import Any
 
 from flask import Blueprint
 
-from sandbox.core.context import current_sandbox
-from sandbox.core.pipeline import json_object, operation, tenant
+from sandbox.core.tenant import Tenant
 from sandbox.vendors.dailystory.errors import envelope
 from sandbox.vendors.dailystory.models import DailyStoryBackend
+from sandbox.vendors.dailystory.schemas import CampaignSchema
+from sandbox.web.pipeline import accepts, operation
 
 GRANT = "campaigns"
+bp = Blueprint("dailystory", __name__)
 
 
-def backend() -> DailyStoryBackend:
-    return DailyStoryBackend(current_sandbox(), tenant())
+@bp.post("/api/v1/campaign")
+@operation("create_or_update_campaign", grant=GRANT)
+@accepts(CampaignSchema())
+def create_or_update_campaign(tenant: Tenant, body: dict[str, Any]) -> Any:
+    return envelope(DailyStoryBackend(tenant).save_campaign(body))
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("dailystory", __name__)
+@bp.get("/api/v1/campaign/<campaign_id>")
+@operation("get_campaign", grant=GRANT)
+def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
+    return envelope(DailyStoryBackend(tenant).get_campaign(campaign_id))
 
-    @bp.post("/api/v1/campaign")
-    @operation("create_or_update_campaign", grant=GRANT)
-    def create_or_update_campaign() -> Any:
-        return envelope(backend().save_campaign(json_object()))
 
-    @bp.get("/api/v1/campaign/<campaign_id>")
-    @operation("get_campaign", grant=GRANT)
-    def get_campaign(campaign_id: str) -> Any:
-        return envelope(backend().get_campaign(campaign_id))
+@bp.delete("/api/v1/campaign/<campaign_id>")
+@operation("delete_campaign", grant=GRANT)
+def delete_campaign(tenant: Tenant, campaign_id: str) -> Any:
+    return envelope(DailyStoryBackend(tenant).delete_campaign(campaign_id))
 
-    @bp.delete("/api/v1/campaign/<campaign_id>")
-    @operation("delete_campaign", grant=GRANT)
-    def delete_campaign(campaign_id: str) -> Any:
-        return envelope(backend().delete_campaign(campaign_id))
 
-    @bp.get("/api/v1/campaigns")
-    @operation("list_campaigns", grant=GRANT)
-    def list_campaigns() -> Any:
-        return envelope(backend().list_campaigns())
-
-    return bp
+@bp.get("/api/v1/campaigns")
+@operation("list_campaigns", grant=GRANT)
+def list_campaigns(tenant: Tenant) -> Any:
+    return envelope(DailyStoryBackend(tenant).list_campaigns())

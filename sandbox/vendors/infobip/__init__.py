@@ -6,19 +6,14 @@ import base64
 import binascii
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from werkzeug.datastructures import Headers
-
-from sandbox.core.auth import fixture_credentials
-from sandbox.core.context import table_name
-from sandbox.registry import Vendor
+from sandbox.core.auth import Headers, fixture_credentials
+from sandbox.core.tenant import Tenant
+from sandbox.core.vendor import Vendor
 from sandbox.vendors.infobip import errors, routes
 from sandbox.vendors.infobip.machines import BRAND, CAMPAIGN
 from sandbox.vendors.infobip.schemas import InfobipSettingsSchema
-
-if TYPE_CHECKING:
-    from sandbox.core.context import Sandbox
 
 VENDOR_NAME = "infobip"
 # Infobip's four schemes [doc]. A credential's secret says which scheme it is presented with: an API key
@@ -77,21 +72,20 @@ def secret_of(entry: dict[str, Any]) -> str:
     return str(entry["key"])
 
 
-def seed_tenant(sandbox: Sandbox, tenant: str) -> None:
+def seed_tenant(tenant: Tenant) -> None:
     """Every tenant starts with the fixtures' brands and the account's numbers (by numberKey and by number)."""
-    fixtures = sandbox.fixtures[VENDOR_NAME]
+    fixtures = tenant.fixtures(VENDOR_NAME)
+    store = tenant.store
     for brand in fixtures.get("brands") or []:
-        sandbox.store.put(table_name(VENDOR_NAME, "brands", tenant), brand["id"], brand)
+        store.put(tenant.table(VENDOR_NAME, "brands"), brand["id"], brand)
     for number in fixtures.get("numbers") or []:
         preview = {
             "numberKey": number["numberKey"],
             "number": str(number["number"]),
             "countryCode": number["countryCode"],
         }
-        sandbox.store.put(table_name(VENDOR_NAME, "numbers", tenant), preview["numberKey"], preview)
-        sandbox.store.put(
-            table_name(VENDOR_NAME, "number_keys", tenant), preview["number"], {"numberKey": preview["numberKey"]}
-        )
+        store.put(tenant.table(VENDOR_NAME, "numbers"), preview["numberKey"], preview)
+        store.put(tenant.table(VENDOR_NAME, "number_keys"), preview["number"], {"numberKey": preview["numberKey"]})
 
 
 VENDOR = Vendor(
@@ -99,11 +93,12 @@ VENDOR = Vendor(
     hosts=("*.api.infobip.com", "api.infobip.com"),
     grants=(routes.GRANT,),
     catalogue=errors.CATALOGUE,
-    blueprint=routes.blueprint,
+    routes=routes.bp,
     render=errors.render,
     http_error=errors.http_error,
     auth_error=errors.auth_error,
     invalid_json=errors.invalid_json,
+    invalid=errors.invalid_fields,
     extract_secret=extract_secret,
     auth_header=auth_header,
     well_formed=well_formed,

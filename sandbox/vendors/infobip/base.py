@@ -8,14 +8,14 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from sandbox.core.context import TenantBackend
+from sandbox.core.tenant import Backend
 from sandbox.vendors.infobip.errors import invalid
 from sandbox.vendors.infobip.schemas import flatten
 
 VENDOR = "infobip"
 
 
-class Backend(TenantBackend):
+class InfobipBackend(Backend):
     vendor = VENDOR
 
 

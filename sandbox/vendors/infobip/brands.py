@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-from werkzeug.datastructures import MultiDict
 
 from sandbox.core.lifecycle import LifecycleRefused
 from sandbox.vendors.infobip import listing
-from sandbox.vendors.infobip.base import Backend, load
+from sandbox.vendors.infobip.base import InfobipBackend, load
 from sandbox.vendors.infobip.errors import error
 from sandbox.vendors.infobip.machines import BRAND, BRAND_STAGES, iso
 from sandbox.vendors.infobip.schemas import BrandSchema
@@ -51,13 +50,10 @@ def brand_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-class BrandBackend(Backend):
+class BrandBackend(InfobipBackend):
     def _brand(self, brand_id: str, read: bool = False) -> dict[str, Any]:
         """The stored brand; ``read``: a GET, which moves it one step in ``manual`` mode."""
-        if read:
-            found = self.sandbox.lifecycles.observe(BRAND.name, self.tenant, brand_id)
-        else:
-            found = self.store.get(self.table("brands"), brand_id)
+        found = self.observe(BRAND.name, brand_id) if read else self.store.get(self.table("brands"), brand_id)
         if found is None:
             raise error("brand_not_found", detail=f"no brand {brand_id!r} in this account")
         return found
@@ -66,15 +62,15 @@ class BrandBackend(Backend):
         data = load(BRAND_SCHEMA, body)
         with self.store.lock:
             now = iso(self.now())
-            brand_id = self.sandbox.ids.uuid()
+            brand_id = self.services.ids.uuid()
             record = {"id": brand_id, **brand_fields(data), "createdDate": now, "lastModifiedDate": now}
             self.store.insert(self.table("brands"), brand_id, record)
-            return present_brand(self.sandbox.lifecycles.track(BRAND.name, self.tenant, brand_id))
+            return present_brand(self.track(BRAND.name, brand_id))
 
     def get(self, brand_id: str) -> dict[str, Any]:
         return present_brand(self._brand(brand_id, read=True))
 
-    def page(self, args: MultiDict[str, str]) -> dict[str, Any]:
+    def page(self, args: Mapping[str, list[str]]) -> dict[str, Any]:
         query = listing.parse(args, BRAND_FILTERS, BRAND_SORTABLE)
         return listing.page(self.store.values(self.table("brands")), query, BRAND_FILTERS, present_brand)
 
@@ -93,7 +89,7 @@ class BrandBackend(Backend):
         with self.store.lock:
             current = self._brand(brand_id)
             try:
-                self.sandbox.lifecycles.trigger(BRAND.name, self.tenant, brand_id, "register")
+                self.trigger(BRAND.name, brand_id, "register")
             except LifecycleRefused:
                 raise error("brand_not_registrable", detail=f"brand {brand_id} is {current['stage']}") from None
 

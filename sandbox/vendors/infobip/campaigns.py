@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from werkzeug.datastructures import MultiDict
-
 from sandbox.vendors.infobip import listing
-from sandbox.vendors.infobip.base import Backend, add_months, load
+from sandbox.vendors.infobip.base import InfobipBackend, add_months, load
 from sandbox.vendors.infobip.errors import ValidationErrors, error
 from sandbox.vendors.infobip.machines import CAMPAIGN, DELETABLE, REGISTRABLE, STAGES, UPDATABLE, iso
 from sandbox.vendors.infobip.schemas import CAMPAIGN_TYPES, AppealSchema, CampaignSchema, RegisterSchema
@@ -92,12 +91,12 @@ def present_campaign(record: dict[str, Any], brand_name: str | None) -> dict[str
     return view
 
 
-class CampaignBackend(Backend):
+class CampaignBackend(InfobipBackend):
     # -- reading ---------------------------------------------------------------------------------------
     def _campaign(self, campaign_id: str, read: bool = False) -> dict[str, Any]:
         """The stored campaign; ``read``: a GET, which moves it one step in ``manual`` mode."""
         if read:
-            found = self.sandbox.lifecycles.observe(CAMPAIGN.name, self.tenant, campaign_id)
+            found = self.observe(CAMPAIGN.name, campaign_id)
         else:
             found = self.store.get(self.table("campaigns"), campaign_id)
         if found is None:
@@ -114,7 +113,7 @@ class CampaignBackend(Backend):
     def get(self, campaign_id: str) -> dict[str, Any]:
         return self._present(self._campaign(campaign_id, read=True))
 
-    def page(self, args: MultiDict[str, str]) -> dict[str, Any]:
+    def page(self, args: Mapping[str, list[str]]) -> dict[str, Any]:
         # A list only catches up with the clock: in manual mode each single GET is the step [decided].
         query = listing.parse(args, FILTERS)
         names: dict[str, str | None] = {}
@@ -131,7 +130,7 @@ class CampaignBackend(Backend):
         with self.store.lock:
             content = self._checked(data, campaign_id=None)
             now = iso(self.now())
-            campaign_id = self.sandbox.ids.uuid()
+            campaign_id = self.services.ids.uuid()
             record = {
                 "id": campaign_id,
                 **content,
@@ -145,7 +144,7 @@ class CampaignBackend(Backend):
             self.store.insert(self.table("campaigns"), campaign_id, record)
             if content["referenceId"] is not None:
                 self.store.put(self.table("campaign_refs"), content["referenceId"], {"id": campaign_id})
-            return self._present(self.sandbox.lifecycles.track(CAMPAIGN.name, self.tenant, campaign_id, stored=record))
+            return self._present(self.track(CAMPAIGN.name, campaign_id, stored=record))
 
     def update(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
@@ -241,15 +240,15 @@ class CampaignBackend(Backend):
             if data.get("priorityId") is not None:
                 priority = {"priorityId": str(data["priorityId"])}
                 self.store.update(self.table("campaigns"), campaign_id, {"priority": priority})
-            self.sandbox.lifecycles.trigger(CAMPAIGN.name, self.tenant, campaign_id, "register")
+            self.trigger(CAMPAIGN.name, campaign_id, "register")
 
     def throttle_register(self) -> None:
         """Register is limited to 1 request/second per account [doc] (tenant setting)."""
-        limit = self.sandbox.settings.get(self.tenant, "infobip")["register_requests_per_second"]
+        limit = self.settings()["register_requests_per_second"]
         if limit <= 0:
             return
         key = f"{self.tenant}:infobip:register"
-        wait = self.sandbox.rate_limits.hit(key, limit, 1.0, self.now())
+        wait = self.services.rate_limits.hit(key, limit, 1.0, self.now())
         if wait is not None:
             raise error(
                 "too_many_requests",
@@ -262,7 +261,7 @@ class CampaignBackend(Backend):
             current = self._campaign(campaign_id)
             if current["stage"] not in CAMPAIGN.actions["deregister"].sources:
                 raise error("campaign_not_deregistrable", detail=f"campaign {campaign_id} is {current['stage']}")
-            self.sandbox.lifecycles.trigger(CAMPAIGN.name, self.tenant, campaign_id, "deregister")
+            self.trigger(CAMPAIGN.name, campaign_id, "deregister")
 
     def appeal(self, campaign_id: str, body: dict[str, Any]) -> None:
         data = load(APPEAL_SCHEMA, body)
@@ -280,4 +279,4 @@ class CampaignBackend(Backend):
             self.store.update(
                 self.table("campaigns"), campaign_id, {"appealData": appeal, "appeals": current["appeals"] + 1}
             )
-            self.sandbox.lifecycles.trigger(CAMPAIGN.name, self.tenant, campaign_id, "appeal")
+            self.trigger(CAMPAIGN.name, campaign_id, "appeal")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from flask import Response, jsonify
-
+from sandbox.core.auth import Headers
 from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError
+from sandbox.core.vendor import Asked, Reply
+from sandbox.vendors.infobip.schemas import flatten
 
 VENDOR = "infobip"
 ValidationErrors = dict[str, list[str]]
@@ -134,19 +136,20 @@ def invalid(validation: ValidationErrors, detail: str | None = None) -> VendorEr
     return error("validation_failed", detail=detail or "; ".join(validation), validation=validation)
 
 
-def render(failure: VendorError) -> Response:
+def render(failure: VendorError, asked: Asked) -> Reply:
     exception: dict[str, object] = {"messageId": failure.entry.code, "text": failure.message}
     validation = failure.extra.get("validationErrors") or DEFAULT_VALIDATION.get(failure.entry.name)
     if validation:
         exception["validationErrors"] = validation
-    response = jsonify(requestError={"serviceException": exception})
-    response.status_code = failure.entry.status
-    headers = failure.extra.get("headers") or {}
+    headers = dict(failure.extra.get("headers") or {})
     if failure.entry.status == 429 and "Retry-After" not in headers:
-        headers = {**headers, "Retry-After": DEFAULT_RETRY_AFTER}
-    for name, value in headers.items():
-        response.headers[name] = value
-    return response
+        headers["Retry-After"] = DEFAULT_RETRY_AFTER
+    return Reply(failure.entry.status, {"requestError": {"serviceException": exception}}, headers)
+
+
+def invalid_fields(messages: Any) -> VendorError:
+    """A request that fails its schema: 400 with marshmallow's messages as Infobip's ``validationErrors``."""
+    return invalid(flatten(messages))
 
 
 def http_error(status: int, path: str) -> VendorError:
@@ -167,11 +170,11 @@ AUTH_DETAILS = {
 }
 
 
-def auth_error(reason: str) -> VendorError:
+def auth_error(reason: str, headers: Headers) -> VendorError:
     if reason == "not_granted":
         return error("forbidden", detail="the credential is not granted the number-registration API")
     return error("unauthorized", detail=AUTH_DETAILS.get(reason, reason))
 
 
-def invalid_json(detail: str) -> VendorError:
+def invalid_json(detail: str, too_large: bool) -> VendorError:
     return error("malformed_body", detail=detail)

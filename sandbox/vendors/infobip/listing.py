@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from werkzeug.datastructures import MultiDict
-
 from sandbox.vendors.infobip.errors import error
 
 PAGE_SIZE_DEFAULT = 20  # [doc]
@@ -46,12 +44,12 @@ class Query:
     sort: list[tuple[str, bool]] = field(default_factory=list)  # (property, descending)
 
 
-def parse(args: MultiDict[str, str], filters: Mapping[str, Filter], sortable: Iterable[str] = SORTABLE) -> Query:
+def parse(args: Mapping[str, list[str]], filters: Mapping[str, Filter], sortable: Iterable[str] = SORTABLE) -> Query:
     """Read and check the query string; every bad value is named in one 400."""
     problems: dict[str, list[str]] = {}
     query = Query()
     for name, spec in filters.items():
-        values = args.getlist(name)
+        values = list(args.get(name) or [])
         if not values:
             continue
         if spec.choices:
@@ -60,10 +58,10 @@ def parse(args: MultiDict[str, str], filters: Mapping[str, Filter], sortable: It
                 problems[name] = [f"must be one of [{', '.join(spec.choices)}]"]
                 continue
         query.filters[name] = values
-    query.page = _integer(args.get("page"), 0, "page", 0, PAGE_MAX, problems)
-    query.size = _integer(args.get("size"), PAGE_SIZE_DEFAULT, "size", 1, PAGE_SIZE_MAX, problems)
+    query.page = _integer(_first(args, "page"), 0, "page", 0, PAGE_MAX, problems)
+    query.size = _integer(_first(args, "size"), PAGE_SIZE_DEFAULT, "size", 1, PAGE_SIZE_MAX, problems)
     allowed = tuple(sortable)
-    for raw in args.getlist("sort"):
+    for raw in args.get("sort") or []:
         prop, _, direction = raw.partition(",")
         direction = direction.strip().lower() or "asc"
         if prop.strip() not in allowed:
@@ -75,6 +73,11 @@ def parse(args: MultiDict[str, str], filters: Mapping[str, Filter], sortable: It
     if problems:
         raise error("invalid_paging", detail="; ".join(problems), validation=problems)
     return query
+
+
+def _first(args: Mapping[str, list[str]], name: str) -> str | None:
+    values = args.get(name)
+    return values[0] if values else None
 
 
 def _integer(raw: str | None, default: int, name: str, lo: int, hi: int, problems: dict[str, list[str]]) -> int:

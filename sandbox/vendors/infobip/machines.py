@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sandbox.core.machines import Action, Machine, Timed, Transition
-
-if TYPE_CHECKING:
-    from sandbox.core.context import Sandbox
+from sandbox.core.tenant import Tenant
 
 STAGES = (
     "DRAFT", "SUBMITTED_FOR_REVIEW", "IN_REVIEW", "UPDATE_REQUESTED_BY_INTERNAL_REVIEWER",
@@ -67,14 +65,14 @@ def looks_age_gated_without_attribute(record: Mapping[str, Any]) -> bool:
     return not record.get("ageGated") and AGE_GATED_CONTENT.search(campaign_text(record)) is not None
 
 
-def choose_campaign_branch(sandbox: Sandbox, tenant: str, record: dict[str, Any], state: str) -> str | None:
+def choose_campaign_branch(tenant: Tenant, record: dict[str, Any], state: str) -> str | None:
     """The internal reviewer's content rule (seed sample): age-gated content without ``ageGated`` is rejected."""
     if state == "IN_REVIEW" and looks_age_gated_without_attribute(record):
         return REJECTED
     return None
 
 
-def on_campaign_enter(sandbox: Sandbox, move: Transition) -> dict[str, Any]:
+def on_campaign_enter(tenant: Tenant, move: Transition) -> dict[str, Any]:
     changes: dict[str, Any] = {"lastModifiedDate": iso(move.at)}
     if move.target == "REJECTED":
         details = [AGE_GATE_REJECTION if looks_age_gated_without_attribute(move.record) else REVIEWER_REJECTION]
@@ -86,7 +84,7 @@ def on_campaign_enter(sandbox: Sandbox, move: Transition) -> dict[str, Any]:
     return changes
 
 
-def on_brand_enter(sandbox: Sandbox, move: Transition) -> dict[str, Any]:
+def on_brand_enter(tenant: Tenant, move: Transition) -> dict[str, Any]:
     return {"lastModifiedDate": iso(move.at)} if move.cause != "created" else {}
 
 

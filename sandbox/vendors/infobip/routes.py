@@ -1,124 +1,133 @@
-"""Infobip 10DLC number-registration views under ``/infobip/number-registration/1``: thin, rules in the backends."""
+"""Infobip 10DLC number-registration views under ``/infobip/number-registration/1``: decorators and one call."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint
 
-from sandbox.core.context import current_sandbox
-from sandbox.core.pipeline import json_object, operation, tenant
+from sandbox.core.tenant import Tenant
 from sandbox.vendors.infobip.brands import BrandBackend
 from sandbox.vendors.infobip.campaigns import CampaignBackend
+from sandbox.web.pipeline import accepts, operation
 
 BASE = "/number-registration/1"
 GRANT = "number-registration"
+bp = Blueprint("infobip", __name__)
+View = TypeVar("View", bound=Callable[..., Any])
 
 
-def campaigns() -> CampaignBackend:
-    return CampaignBackend(current_sandbox(), tenant())
+def register_limit(view: View) -> View:
+    """Every register request counts against the account's limit, whatever its fate [decided]: before the body."""
+
+    @functools.wraps(view)
+    def limited(tenant: Tenant, *args: Any, **kwargs: Any) -> Any:
+        CampaignBackend(tenant).throttle_register()
+        return view(tenant, *args, **kwargs)
+
+    return limited  # type: ignore[return-value]
 
 
-def brands() -> BrandBackend:
-    return BrandBackend(current_sandbox(), tenant())
+# -- brands ----------------------------------------------------------------------------------------------
+@bp.post(f"{BASE}/brands")
+@operation("create_brand", grant=GRANT, status=201)
+@accepts(None)
+def create_brand(tenant: Tenant, body: dict[str, Any]) -> Any:
+    return BrandBackend(tenant).create(body)
 
 
-def optional_json() -> dict[str, Any]:
-    """Register and deregister take an optional body [doc]: none at all reads as ``{}``."""
-    return json_object() if request.get_data(cache=True).strip() else {}
+@bp.get(f"{BASE}/brands")
+@operation("list_brands", grant=GRANT)
+@accepts(None, location="query_lists")
+def list_brands(tenant: Tenant, query: dict[str, list[str]]) -> Any:
+    return BrandBackend(tenant).page(query)
 
 
-def accepted() -> Response:
-    return Response(status=202)
+@bp.get(f"{BASE}/brands/<brand_id>")
+@operation("get_brand", grant=GRANT)
+def get_brand(tenant: Tenant, brand_id: str) -> Any:
+    return BrandBackend(tenant).get(brand_id)
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("infobip", __name__)
+@bp.put(f"{BASE}/brands/<brand_id>")
+@operation("update_brand", grant=GRANT)
+@accepts(None)
+def update_brand(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
+    return BrandBackend(tenant).update(brand_id, body)
 
-    # -- brands ----------------------------------------------------------------------------------------
-    @bp.post(f"{BASE}/brands")
-    @operation("create_brand", grant=GRANT)
-    def create_brand() -> Any:
-        return jsonify(brands().create(json_object())), 201
 
-    @bp.get(f"{BASE}/brands")
-    @operation("list_brands", grant=GRANT)
-    def list_brands() -> Any:
-        return jsonify(brands().page(request.args))
+@bp.post(f"{BASE}/brands/<brand_id>/register")
+@operation("register_brand", grant=GRANT, status=202)
+@accepts(None, location="optional_json")  # an optional body [doc]: none at all reads as {}
+def register_brand(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
+    return BrandBackend(tenant).register(brand_id)
 
-    @bp.get(f"{BASE}/brands/<brand_id>")
-    @operation("get_brand", grant=GRANT)
-    def get_brand(brand_id: str) -> Any:
-        return jsonify(brands().get(brand_id))
 
-    @bp.put(f"{BASE}/brands/<brand_id>")
-    @operation("update_brand", grant=GRANT)
-    def update_brand(brand_id: str) -> Any:
-        return jsonify(brands().update(brand_id, json_object()))
+@bp.get(f"{BASE}/brands/<brand_id>/registrar-statuses")
+@operation("get_brand_registrar_statuses", grant=GRANT)
+def brand_registrar_statuses(tenant: Tenant, brand_id: str) -> Any:
+    return BrandBackend(tenant).registrar_statuses(brand_id)
 
-    @bp.post(f"{BASE}/brands/<brand_id>/register")
-    @operation("register_brand", grant=GRANT)
-    def register_brand(brand_id: str) -> Any:
-        optional_json()
-        brands().register(brand_id)
-        return accepted()
 
-    @bp.get(f"{BASE}/brands/<brand_id>/registrar-statuses")
-    @operation("get_brand_registrar_statuses", grant=GRANT)
-    def brand_registrar_statuses(brand_id: str) -> Any:
-        return jsonify(brands().registrar_statuses(brand_id))
+# -- campaigns -------------------------------------------------------------------------------------------
+@bp.post(f"{BASE}/campaigns")
+@operation("create_campaign", grant=GRANT, status=201)
+@accepts(None)
+def create_campaign(tenant: Tenant, body: dict[str, Any]) -> Any:
+    return CampaignBackend(tenant).create(body)
 
-    # -- campaigns -------------------------------------------------------------------------------------
-    @bp.post(f"{BASE}/campaigns")
-    @operation("create_campaign", grant=GRANT)
-    def create_campaign() -> Any:
-        return jsonify(campaigns().create(json_object())), 201
 
-    @bp.get(f"{BASE}/campaigns")
-    @operation("list_campaigns", grant=GRANT)
-    def list_campaigns() -> Any:
-        return jsonify(campaigns().page(request.args))
+@bp.get(f"{BASE}/campaigns")
+@operation("list_campaigns", grant=GRANT)
+@accepts(None, location="query_lists")
+def list_campaigns(tenant: Tenant, query: dict[str, list[str]]) -> Any:
+    return CampaignBackend(tenant).page(query)
 
-    @bp.get(f"{BASE}/campaigns/<campaign_id>")
-    @operation("get_campaign", grant=GRANT)
-    def get_campaign(campaign_id: str) -> Any:
-        return jsonify(campaigns().get(campaign_id))
 
-    @bp.put(f"{BASE}/campaigns/<campaign_id>")
-    @operation("update_campaign", grant=GRANT)
-    def update_campaign(campaign_id: str) -> Any:
-        return jsonify(campaigns().update(campaign_id, json_object()))
+@bp.get(f"{BASE}/campaigns/<campaign_id>")
+@operation("get_campaign", grant=GRANT)
+def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
+    return CampaignBackend(tenant).get(campaign_id)
 
-    @bp.delete(f"{BASE}/campaigns/<campaign_id>")
-    @operation("delete_campaign", grant=GRANT)
-    def delete_campaign(campaign_id: str) -> Any:
-        campaigns().delete(campaign_id)
-        return Response(status=204)
 
-    @bp.post(f"{BASE}/campaigns/<campaign_id>/register")
-    @operation("register_campaign", grant=GRANT)
-    def register_campaign(campaign_id: str) -> Any:
-        backend = campaigns()
-        backend.throttle_register()  # every register request counts, whatever its fate [decided]
-        backend.register(campaign_id, optional_json())
-        return accepted()
+@bp.put(f"{BASE}/campaigns/<campaign_id>")
+@operation("update_campaign", grant=GRANT)
+@accepts(None)
+def update_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
+    return CampaignBackend(tenant).update(campaign_id, body)
 
-    @bp.post(f"{BASE}/campaigns/<campaign_id>/deregister")
-    @operation("deregister_campaign", grant=GRANT)
-    def deregister_campaign(campaign_id: str) -> Any:
-        optional_json()
-        campaigns().deregister(campaign_id)
-        return accepted()
 
-    @bp.post(f"{BASE}/campaigns/<campaign_id>/appeal")
-    @operation("appeal_campaign", grant=GRANT)
-    def appeal_campaign(campaign_id: str) -> Any:
-        campaigns().appeal(campaign_id, json_object())
-        return accepted()
+@bp.delete(f"{BASE}/campaigns/<campaign_id>")
+@operation("delete_campaign", grant=GRANT, status=204)
+def delete_campaign(tenant: Tenant, campaign_id: str) -> Any:
+    return CampaignBackend(tenant).delete(campaign_id)
 
-    @bp.get(f"{BASE}/campaigns/<campaign_id>/network-statuses")
-    @operation("get_campaign_network_statuses", grant=GRANT)
-    def campaign_network_statuses(campaign_id: str) -> Any:
-        return jsonify(campaigns().network_statuses(campaign_id))
 
-    return bp
+@bp.post(f"{BASE}/campaigns/<campaign_id>/register")
+@operation("register_campaign", grant=GRANT, status=202)
+@register_limit
+@accepts(None, location="optional_json")
+def register_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
+    return CampaignBackend(tenant).register(campaign_id, body)
+
+
+@bp.post(f"{BASE}/campaigns/<campaign_id>/deregister")
+@operation("deregister_campaign", grant=GRANT, status=202)
+@accepts(None, location="optional_json")
+def deregister_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
+    return CampaignBackend(tenant).deregister(campaign_id)
+
+
+@bp.post(f"{BASE}/campaigns/<campaign_id>/appeal")
+@operation("appeal_campaign", grant=GRANT, status=202)
+@accepts(None)
+def appeal_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
+    return CampaignBackend(tenant).appeal(campaign_id, body)
+
+
+@bp.get(f"{BASE}/campaigns/<campaign_id>/network-statuses")
+@operation("get_campaign_network_statuses", grant=GRANT)
+def campaign_network_statuses(tenant: Tenant, campaign_id: str) -> Any:
+    return CampaignBackend(tenant).network_statuses(campaign_id)

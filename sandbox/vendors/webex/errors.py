@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from typing import Any
 
-from sandbox.core.context import current_sandbox
-from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError
+from sandbox.core.auth import Headers
+from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError, describe_validation
+from sandbox.core.vendor import Asked, Reply
 
 VENDOR = "webex"
 EVENT_OPERATION = "trigger_event"
@@ -79,13 +80,16 @@ def error(name: str, description: str | None = None, detail: str | None = None) 
     return VendorError(VENDOR, CATALOGUE[name], description=description, detail=detail)
 
 
-def render(failure: VendorError) -> Response:
-    response = jsonify(code=failure.entry.code, description=failure.message)
-    response.status_code = failure.entry.status
-    if g.get("operation") == EVENT_OPERATION and failure.entry.code in EVENT_CONFIGURABLE_CODES:
-        tenant = g.get("tenant")
-        response.status_code = current_sandbox().settings.get(tenant, VENDOR)["event_failure_status"]
-    return response
+def render(failure: VendorError, asked: Asked) -> Reply:
+    status = failure.entry.status
+    if asked.operation == EVENT_OPERATION and failure.entry.code in EVENT_CONFIGURABLE_CODES:
+        status = asked.settings["event_failure_status"]
+    return Reply(status, {"code": failure.entry.code, "description": failure.message})
+
+
+def invalid(messages: Any) -> VendorError:
+    """A request that fails its schema: 400 "Invalid request" naming each field [decided]."""
+    return error("validation_failed", description=describe_validation(messages))
 
 
 def http_error(status: int, path: str) -> VendorError:
@@ -109,11 +113,11 @@ AUTH_DETAILS = {
 }
 
 
-def auth_error(reason: str) -> VendorError:
+def auth_error(reason: str, headers: Headers) -> VendorError:
     if reason == "not_granted":
         return error("api_not_allowed", detail="the key is not granted this API")
     return error("invalid_token", detail=AUTH_DETAILS.get(reason, reason))
 
 
-def invalid_json(detail: str) -> VendorError:
+def invalid_json(detail: str, too_large: bool) -> VendorError:
     return error("invalid_json", detail=detail)

@@ -9,19 +9,15 @@ import io
 from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from jinja2.sandbox import SandboxedEnvironment
+from PIL import Image, UnidentifiedImageError
 
-from sandbox.core.context import TenantBackend
-from sandbox.core.errors import describe_validation
-from sandbox.core.lifecycle import Lifecycle
+from sandbox.core.tenant import Backend, Tenant
 from sandbox.vendors.webex.errors import error
-from sandbox.vendors.webex.schemas import CampaignSchema, DeploymentSchema
+from sandbox.vendors.webex.machines import DEPLOYMENT, EVENT
+from sandbox.vendors.webex.schemas import blank
 
 VENDOR = "webex"
-DEPLOYMENT = Lifecycle("webex.deployment", ("scheduled", "processing", "completed"))
-EVENT = Lifecycle("webex.event", ("accepted", "processed"))
-
-EVENT_MAX_PARAMS = 400  # seed 004
 EVENT_MAX_BYTES = 24 * 1024  # seed 004: "each event payload cannot be more than 24KB"
 LOGO_MAX_PIXELS = (100, 100)  # seed 000
 LIST_FIELDS = (
@@ -35,47 +31,31 @@ def created_on(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-# Loading is stateless, so one instance of each schema serves every request (building one per
-# request, nested schemas included, cost five times the load itself).
-CAMPAIGN_SCHEMA = CampaignSchema()
-DEPLOYMENT_SCHEMA = DeploymentSchema()
+def seed_tenant(tenant: Tenant) -> None:
+    """Every tenant starts with the fixtures' categories and event definitions."""
+    fixtures = tenant.fixtures(VENDOR)
+    for collection in ("categories", "event_definitions"):
+        for record in fixtures.get(collection) or []:
+            tenant.store.put(tenant.table(VENDOR, collection), str(record["id"]), record)
 
 
-def _load(schema: Schema, body: dict[str, Any]) -> dict[str, Any]:
-    try:
-        return schema.load(body)
-    except ValidationError as failure:
-        raise error("validation_failed", description=describe_validation(failure.messages)) from None
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-class WebexBackend(TenantBackend):
+class WebexBackend(Backend):
     vendor = VENDOR
 
     # -- campaigns -------------------------------------------------------------------------------------
-    def _checked_campaign(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The seed's own failures first, in the order its table lists them, then the schema."""
-        if _blank(body.get("categoryId")):
-            raise error("category_required")
-        if not _blank(body.get("imageName")) and _blank(body.get("imageContent")):
-            raise error("image_content_required")
-        priority = body.get("priority")
-        if isinstance(priority, int) and not isinstance(priority, bool) and priority > 2:
-            raise error("priority_above_high")
-        data = _load(CAMPAIGN_SCHEMA, body)
+    def _known_category(self, data: dict[str, Any]) -> dict[str, Any]:
         if not self.store.contains(self.table("categories"), data["categoryId"]):
             raise error("validation_failed", description=f"categoryId: unknown category {data['categoryId']!r}")
         return data
 
-    def create_campaign(self, body: dict[str, Any], created_by: str) -> dict[str, Any]:
-        data = self._checked_campaign(body)
+    def create_campaign(self, data: dict[str, Any]) -> dict[str, Any]:
+        self._known_category(data)
+        credential = self.scope.credential
+        created_by = credential.user if credential is not None else "api-user"
         with self.store.lock:
             self._claim_name(data["name"], None)
             now = self.now()
-            campaign_id = self.sandbox.ids.epoch_digits(now)
+            campaign_id = self.services.ids.epoch_digits(now)
             record = {
                 "id": campaign_id,
                 **self._fields(data, campaign_id),
@@ -88,10 +68,10 @@ class WebexBackend(TenantBackend):
             self.store.put(self.table("campaign_names"), data["name"], {"id": campaign_id})
         return {"id": campaign_id, "name": data["name"], "message": "Campaign created successfully."}
 
-    def update_campaign(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def update_campaign(self, data: dict[str, Any], campaign_id: str) -> dict[str, Any]:
         with self.store.lock:
             current = self._campaign(campaign_id)
-            data = self._checked_campaign(body)
+            self._known_category(data)
             self._claim_name(data["name"], campaign_id)
             if data["name"] != current["name"]:
                 self.store.delete(self.table("campaign_names"), current["name"])
@@ -106,7 +86,7 @@ class WebexBackend(TenantBackend):
 
     def _fields(self, data: dict[str, Any], campaign_id: str) -> dict[str, Any]:
         image_uri = None
-        if not _blank(data.get("imageName")):
+        if not blank(data.get("imageName")):
             image_uri = self._store_logo(campaign_id, data["imageContent"])
         return {
             "name": data["name"],
@@ -139,29 +119,21 @@ class WebexBackend(TenantBackend):
         return [{key: row[key] for key in LIST_FIELDS} for row in self.store.values(self.table("campaigns"))]
 
     # -- deployments ---------------------------------------------------------------------------------
-    def create_deployment(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        data = _load(DEPLOYMENT_SCHEMA, body)
-        settings = self.sandbox.settings.get(self.tenant, VENDOR)
+    def create_deployment(self, data: dict[str, Any], campaign_id: str) -> dict[str, Any]:
         with self.store.lock:
             campaign = self._campaign(campaign_id)
             now = self.now()
-            deployment_id = self.sandbox.ids.epoch_digits(now)
+            deployment_id = self.services.ids.epoch_digits(now)
             info = data["deploymentInfo"]
-            timeline = DEPLOYMENT.timeline(
-                now, [settings["deployment_scheduled_seconds"], settings["deployment_processing_seconds"]]
-            )
-            self.store.insert(
-                self.table("deployments"),
-                deployment_id,
-                {
-                    "id": deployment_id,
-                    "campaignId": campaign_id,
-                    "name": info["deploymentName"],
-                    **data,
-                    "createdOn": created_on(now),
-                    "timeline": timeline,
-                },
-            )
+            record = {
+                "id": deployment_id,
+                "campaignId": campaign_id,
+                "name": info["deploymentName"],
+                **data,
+                "createdOn": created_on(now),
+            }
+            self.store.insert(self.table("deployments"), deployment_id, record)
+            self.track(DEPLOYMENT, deployment_id, stored=record)
             channels = campaign["channels"]
             if info.get("channel") and info["channel"] not in channels:
                 channels = [*channels, info["channel"]]
@@ -173,17 +145,16 @@ class WebexBackend(TenantBackend):
         return {"id": deployment_id, "name": info["deploymentName"], "message": "Deployment created successfully."}
 
     # -- Event API -----------------------------------------------------------------------------------
-    def trigger_event(self, body: dict[str, Any]) -> dict[str, Any]:
-        event_id, event_key, params = _event_parts(body)
+    def trigger_event(self, data: dict[str, Any]) -> dict[str, Any]:
+        event_id, event_key, params = data["event_id"], data["event_key"], data["event_params"]
         definition = self.store.get(self.table("event_definitions"), event_id)
         if definition is None:
             raise error("event_mandatory_field_missing", detail=f"no event definition {event_id!r}")
-        missing = [name for name in definition.get("mandatoryParams", []) if _blank(params.get(name))]
+        missing = [name for name in definition.get("mandatoryParams", []) if blank(params.get(name))]
         if missing:
             raise error("event_mandatory_field_missing", detail=f"mandatory event-params missing: {', '.join(missing)}")
-        settings = self.sandbox.settings.get(self.tenant, VENDOR)
         now = self.now()
-        transaction_id = self.sandbox.ids.uuid()
+        transaction_id = self.services.ids.uuid()
         record = {
             "transaction-id": transaction_id,
             "eventId": event_id,
@@ -192,50 +163,21 @@ class WebexBackend(TenantBackend):
             "receivedOn": created_on(now),
             "channel": definition.get("channel"),
             "message": render_template(definition.get("template", ""), {**params, "eventKey": event_key}),
-            "timeline": EVENT.timeline(now, [settings["event_processing_seconds"]]),
         }
         table = self.table("events")
         with self.store.lock:
-            if self.store.count(table) >= self.sandbox.config.events_kept_per_tenant:
+            if self.store.count(table) >= self.services.config.events_kept_per_tenant:
                 oldest = self.store.oldest_key(table)
                 if oldest is not None:
                     self.store.delete(table, oldest)
+                    self.services.lifecycles.untrack(EVENT, self.tenant, oldest)
             self.store.insert(table, transaction_id, record)
+            self.track(EVENT, transaction_id, stored=record)
         return {"transaction-id": transaction_id}
-
-
-def _event_parts(body: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    """Shape checks of seed 004, in order: the two mandatory fields (1002), then the parameters (1001)."""
-    event_id, event_key = body.get("event-id"), body.get("event-key")
-    for field, value in (("event-id", event_id), ("event-key", event_key)):
-        if _blank(value):
-            raise error("event_mandatory_field_missing", detail=f"{field} is missing or blank")
-    if not isinstance(event_id, str):
-        raise error("invalid_json", detail="event-id must be a string")
-    # A mobile number sent as a JSON number is taken as its digits [decided].
-    if isinstance(event_key, int) and not isinstance(event_key, bool):
-        event_key = str(event_key)
-    if not isinstance(event_key, str):
-        raise error("invalid_json", detail="event-key must be a string")
-    params = body.get("event-params")
-    if params is None:
-        params = {}
-    if not isinstance(params, dict):
-        raise error("invalid_json", detail="event-params must be a JSON object")
-    if len(params) > EVENT_MAX_PARAMS:
-        raise error("invalid_json", detail=f"{len(params)} event-params; at most {EVENT_MAX_PARAMS} are allowed")
-    for name, value in params.items():
-        if value is None or value in ("NULL", "null"):
-            raise error("invalid_json", detail=f'event-params.{name} is "NULL"/"null", which the Event API rejects')
-        if isinstance(value, dict | list):
-            raise error("invalid_json", detail=f"event-params.{name} must be a string, number or boolean")
-    return event_id, event_key, params
 
 
 @functools.lru_cache(maxsize=256)
 def _compiled(template: str) -> Any:
-    from jinja2.sandbox import SandboxedEnvironment
-
     return SandboxedEnvironment(autoescape=False).from_string(template)
 
 
@@ -256,8 +198,6 @@ def check_logo(content: str) -> tuple[str, str]:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         raise error("validation_failed", description="imageContent: not valid base64") from None
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(raw)) as image:
             width, height = image.size

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
+from typing import Any
 
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, pre_load, validate
+
+from sandbox.vendors.webex.errors import error
+
+EVENT_MAX_PARAMS = 400  # seed 004
 FLAG = validate.OneOf([0, 1], error="must be 0 or 1")
 
 
@@ -60,6 +65,18 @@ class CampaignSchema(Schema):
     )
     businessStakeHolder = fields.String(allow_none=True, validate=validate.Length(max=255))
 
+    @pre_load
+    def seed_failures(self, body: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The seed's own failures first, in the order its table lists them (seed 000), then the fields."""
+        if blank(body.get("categoryId")):
+            raise error("category_required")
+        if not blank(body.get("imageName")) and blank(body.get("imageContent")):
+            raise error("image_content_required")
+        priority = body.get("priority")
+        if isinstance(priority, int) and not isinstance(priority, bool) and priority > 2:
+            raise error("priority_above_high")
+        return body
+
 
 class DeploymentInfoSchema(Schema):
     class Meta:
@@ -90,6 +107,50 @@ class DeploymentSchema(Schema):
     deploymentInfo = fields.Nested(DeploymentInfoSchema, required=True)
     targetGroup = fields.Nested(TargetGroupSchema, allow_none=True)
     reportTags = fields.List(fields.Raw(), allow_none=True)
+
+
+class EventSchema(Schema):
+    """The Event API's body (seed 004); its checks run in the seed's order, each with the seed's code."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    event_id = fields.Raw(data_key="event-id")
+    event_key = fields.Raw(data_key="event-key")
+    event_params = fields.Raw(data_key="event-params")
+
+    @pre_load
+    def seed_checks(self, body: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The two mandatory fields first (1002), then the parameters (1001)."""
+        event_id, event_key = body.get("event-id"), body.get("event-key")
+        for field, value in (("event-id", event_id), ("event-key", event_key)):
+            if blank(value):
+                raise error("event_mandatory_field_missing", detail=f"{field} is missing or blank")
+        if not isinstance(event_id, str):
+            raise error("invalid_json", detail="event-id must be a string")
+        # A mobile number sent as a JSON number is taken as its digits [decided].
+        if isinstance(event_key, int) and not isinstance(event_key, bool):
+            event_key = str(event_key)
+        if not isinstance(event_key, str):
+            raise error("invalid_json", detail="event-key must be a string")
+        params = body.get("event-params")
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise error("invalid_json", detail="event-params must be a JSON object")
+        if len(params) > EVENT_MAX_PARAMS:
+            raise error("invalid_json", detail=f"{len(params)} event-params; at most {EVENT_MAX_PARAMS} are allowed")
+        for name, value in params.items():
+            if value is None or value in ("NULL", "null"):
+                detail = f'event-params.{name} is "NULL"/"null", which the Event API rejects'
+                raise error("invalid_json", detail=detail)
+            if isinstance(value, dict | list):
+                raise error("invalid_json", detail=f"event-params.{name} must be a string, number or boolean")
+        return {"event-id": event_id, "event-key": event_key, "event-params": params}
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class WebexSettingsSchema(Schema):

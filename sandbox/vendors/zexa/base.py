@@ -8,9 +8,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from sandbox.core.context import Sandbox, TenantBackend
-from sandbox.core.errors import describe_validation
-from sandbox.vendors.zexa.errors import error
+from sandbox.core.tenant import Backend
+from sandbox.vendors.zexa.errors import invalid
 from sandbox.vendors.zexa.schemas import DEFAULT_PRICES, DEFAULT_RATES, PageSchema
 
 VENDOR = "zexa"
@@ -24,20 +23,18 @@ def iso(moment: datetime) -> str:
 
 
 def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Shape errors are 400 ``invalid_request``, naming each field in ``message`` and ``details`` [decided]."""
     try:
         return schema.load(data)
     except ValidationError as failure:
-        messages = failure.messages if isinstance(failure.messages, dict) else {"_schema": failure.messages}
-        raise error("invalid_request", describe_validation(messages), details={"fields": messages}) from None
+        raise invalid(failure.messages) from None
 
 
-class ZexaBase(TenantBackend):
+class ZexaBase(Backend):
     vendor = VENDOR
 
     def new_id(self, prefix: str, collection: str) -> str:
         while True:
-            candidate = f"{prefix}_{self.sandbox.ids.token(12, ID_ALPHABET)}"
+            candidate = f"{prefix}_{self.services.ids.token(12, ID_ALPHABET)}"
             if not self.store.contains(self.table(collection), candidate):
                 return candidate
 
@@ -77,10 +74,6 @@ def present_campaign(record: Mapping[str, Any], fields: tuple[str, ...] = READ_F
 def number(value: float) -> float | int:
     """Credits as the docs show them (``4250``), with a fraction only when there is one (email costs 0.5)."""
     return int(value) if float(value).is_integer() else round(value, 6)
-
-
-def zexa_settings(sandbox: Sandbox, tenant: str) -> dict[str, Any]:
-    return sandbox.settings.get(tenant, VENDOR)
 
 
 def price(settings: Mapping[str, Any], channel: str) -> float:

@@ -15,7 +15,6 @@ from sandbox.vendors.zexa.base import (
     number,
     present_campaign,
     price,
-    zexa_settings,
 )
 from sandbox.vendors.zexa.credits import Credits
 from sandbox.vendors.zexa.errors import error
@@ -41,8 +40,8 @@ class Campaigns(ZexaBase):
             self._check_sender(data["channel"], data["sender_id"])
             self._check_content(data)
             recipients = self._recipients(contact_list, data["channel"])
-            cost = len(recipients) * price(zexa_settings(self.sandbox, self.tenant), data["channel"])
-            credits = Credits(self.sandbox, self.tenant)
+            cost = len(recipients) * price(self.settings(), data["channel"])
+            credits = Credits(self.scope)
             if credits.balance() < cost:
                 raise error(
                     "insufficient_credits",
@@ -50,7 +49,7 @@ class Campaigns(ZexaBase):
                     details={"required": number(cost), "available": number(credits.balance())},
                 )
             record = self._insert(data, recipients)
-            tracked = self.sandbox.lifecycles.track(CAMPAIGN, self.tenant, record["id"])
+            tracked = self.track(CAMPAIGN, record["id"])
         return present_campaign(tracked, CREATED_FIELDS)
 
     def _check_sender(self, channel: str, sender_id: str) -> None:
@@ -132,7 +131,7 @@ class Campaigns(ZexaBase):
         messages = self.table("messages")
         for index, recipient in enumerate(recipients):
             message = {
-                "id": f"msg_{self.sandbox.ids.token(12, ID_ALPHABET)}",
+                "id": f"msg_{self.services.ids.token(12, ID_ALPHABET)}",
                 "campaign_id": campaign_id,
                 **recipient,
                 "status": "queued",
@@ -142,7 +141,7 @@ class Campaigns(ZexaBase):
         return record
 
     def get(self, campaign_id: str) -> dict[str, Any]:
-        found = self.sandbox.lifecycles.observe(CAMPAIGN, self.tenant, campaign_id)
+        found = self.observe(CAMPAIGN, campaign_id)
         if found is None:
             raise error("not_found", f"Campaign '{campaign_id}' does not exist", details={"id": campaign_id})
         return present_campaign(found)

@@ -65,4 +65,4 @@ class Contacts(ZexaBase):
         return self.page("sender_ids", query, lambda row: present(row, SENDER_FIELDS), newest_first=False)
 
     def credits(self) -> dict[str, Any]:
-        return Credits(self.sandbox, self.tenant).view()
+        return Credits(self.scope).view()

@@ -6,21 +6,19 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from sandbox.core.context import Sandbox, current_sandbox
 from sandbox.core.errors import ControlError
+from sandbox.core.sandbox import Sandbox
 from sandbox.vendors.zexa.base import VENDOR
 from sandbox.vendors.zexa.credits import Credits
+from sandbox.web.current import current_sandbox
+from sandbox.web.scope import raw_body, required_scope
 
 MAX_CREDITS = 1_000_000_000
 
 
 def _tenant(sandbox: Sandbox, values: dict[str, Any]) -> str:
-    from sandbox.core.control import scope
-
-    picked = {k: values[k] for k in ("tenant", "credential") if isinstance(values.get(k), str) and values[k]}
-    tenant = scope(sandbox, {**picked, "vendor": VENDOR})
-    if not tenant:
-        raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
+    picked: dict[str, Any] = {k: values[k] for k in ("tenant", "credential") if k in values}
+    tenant = required_scope(sandbox, picked, VENDOR)
     sandbox.ensure_tenant(tenant, VENDOR)  # seeding later would overwrite the balance set here
     return tenant
 
@@ -37,29 +35,26 @@ def _amount(body: dict[str, Any], name: str, minimum: float) -> float | None:
     return float(value)
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("zexa_control", __name__)
+bp = Blueprint("zexa_control", __name__)
 
-    @bp.get("/credits")
-    def credits() -> Any:
-        sandbox = current_sandbox()
-        tenant = _tenant(sandbox, dict(request.args))
-        return jsonify(tenant=tenant, **Credits(sandbox, tenant).view())
 
-    @bp.post("/credits")
-    def top_up() -> Any:
-        """``{"tenant"|"credential", "amount": N}`` adds N credits; ``{"balance": N}`` sets the balance."""
-        sandbox = current_sandbox()
-        body = request.get_json(force=True, silent=True) if request.get_data(cache=True).strip() else {}
-        if not isinstance(body, dict):
-            raise ControlError(400, "invalid_json", "the body must be a JSON object")
-        unknown = sorted(set(body) - {"tenant", "credential", "amount", "balance"})
-        if unknown:
-            raise ControlError(400, "invalid_request", f"unknown fields {unknown}")
-        amount, balance = _amount(body, "amount", 0), _amount(body, "balance", 0)
-        if (amount is None) == (balance is None):
-            raise ControlError(400, "invalid_request", 'give either "amount" (a top-up) or "balance"')
-        tenant = _tenant(sandbox, body)
-        return jsonify(tenant=tenant, **Credits(sandbox, tenant).top_up(amount=amount, balance=balance))
+@bp.get("/credits")
+def credits() -> Any:
+    sandbox = current_sandbox()
+    tenant = _tenant(sandbox, dict(request.args))
+    return jsonify(tenant=tenant, **Credits(sandbox.tenant(tenant)).view())
 
-    return bp
+
+@bp.post("/credits")
+def top_up() -> Any:
+    """``{"tenant"|"credential", "amount": N}`` adds N credits; ``{"balance": N}`` sets the balance."""
+    sandbox = current_sandbox()
+    body = raw_body()
+    unknown = sorted(set(body) - {"tenant", "credential", "amount", "balance"})
+    if unknown:
+        raise ControlError(400, "invalid_request", f"unknown fields {unknown}")
+    amount, balance = _amount(body, "amount", 0), _amount(body, "balance", 0)
+    if (amount is None) == (balance is None):
+        raise ControlError(400, "invalid_request", 'give either "amount" (a top-up) or "balance"')
+    tenant = _tenant(sandbox, body)
+    return jsonify(tenant=tenant, **Credits(sandbox.tenant(tenant)).top_up(amount=amount, balance=balance))

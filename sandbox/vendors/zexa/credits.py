@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from sandbox.core.lifecycle import LifecycleRefused
-from sandbox.vendors.zexa.base import CAMPAIGN, ZexaBase, number, price, zexa_settings
+from sandbox.vendors.zexa.base import CAMPAIGN, ZexaBase, number, price
 
 BALANCE_KEY = "credits"
 CURRENCY = "USD"  # [doc] GET /credits example
@@ -40,15 +40,15 @@ class Credits(ZexaBase):
     def top_up(self, amount: float | None = None, balance: float | None = None) -> dict[str, Any]:
         """Add ``amount`` (or set ``balance``), then resume the paused campaigns it pays for, oldest first."""
         with self.store.lock:
-            self.sandbox.lifecycles.tick(self.tenant)  # what fell due before the top-up happens before it
+            self.services.lifecycles.tick(self.tenant)  # what fell due before the top-up happens before it
             self.set(balance if balance is not None else self.balance() + (amount or 0.0))
             resumed = []
-            settings = zexa_settings(self.sandbox, self.tenant)
+            settings = self.settings()
             for campaign_id, row in self.store.items(self.table("paused")):
                 if self.affordable(price(settings, row["channel"]), 1) < 1:
                     continue
                 try:
-                    self.sandbox.lifecycles.trigger(CAMPAIGN, self.tenant, campaign_id, "resume")
+                    self.trigger(CAMPAIGN, campaign_id, "resume")
                     resumed.append(campaign_id)
                 except (LifecycleRefused, KeyError):
                     self.store.delete(self.table("paused"), campaign_id)  # no longer paused: a stale entry

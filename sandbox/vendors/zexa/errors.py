@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Response, jsonify
-
-from sandbox.core.context import current_sandbox
-from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError
+from sandbox.core.auth import Headers
+from sandbox.core.errors import Catalogue, CatalogueEntry, VendorError, describe_validation
+from sandbox.core.vendor import Asked, Reply
 
 VENDOR = "zexa"
 
@@ -57,24 +56,25 @@ def error(
     return VendorError(VENDOR, CATALOGUE[name], description=message, detail=detail, extra=extra)
 
 
-def request_id() -> str:
-    return f"req_{current_sandbox().ids.token(24)}"
-
-
-def render(failure: VendorError) -> Response:
-    identifier = request_id()
-    response = jsonify(
-        error=failure.entry.code,
-        message=failure.message,
-        details=failure.extra.get("details") or {},
-        request_id=identifier,
-    )
-    response.status_code = failure.entry.status
-    response.headers["X-Request-Id"] = identifier
+def render(failure: VendorError, asked: Asked) -> Reply:
+    identifier = f"req_{asked.ids.token(24)}"
+    body = {
+        "error": failure.entry.code,
+        "message": failure.message,
+        "details": failure.extra.get("details") or {},
+        "request_id": identifier,
+    }
+    headers = {"X-Request-Id": identifier}
     if failure.entry.status == 429:
         wait = failure.extra.get("retry_after", DEFAULT_RETRY_AFTER)
-        response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-    return response
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return Reply(failure.entry.status, body, headers)
+
+
+def invalid(messages: Any) -> VendorError:
+    """Shape errors are 400 ``invalid_request``, naming each field in ``message`` and ``details`` [decided]."""
+    messages = messages if isinstance(messages, dict) else {"_schema": messages}
+    return error("invalid_request", describe_validation(messages), details={"fields": messages})
 
 
 def http_error(status: int, path: str) -> VendorError:
@@ -96,9 +96,9 @@ AUTH_DETAILS = {
 }
 
 
-def auth_error(reason: str) -> VendorError:
+def auth_error(reason: str, headers: Headers) -> VendorError:
     return error("unauthorized", detail=AUTH_DETAILS.get(reason, reason))
 
 
-def invalid_json(detail: str) -> VendorError:
+def invalid_json(detail: str, too_large: bool) -> VendorError:
     return error("invalid_request", "The request body is not a valid JSON object", detail=detail)

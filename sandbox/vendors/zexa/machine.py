@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sandbox.core.context import Sandbox, table_name
 from sandbox.core.machines import Action, Machine, Timed, Transition
-from sandbox.vendors.zexa.base import CAMPAIGN, VENDOR, iso, present_campaign, price, rate, zexa_settings
+from sandbox.core.store import table_name
+from sandbox.core.tenant import Tenant
+from sandbox.vendors.zexa.base import CAMPAIGN, VENDOR, iso, present_campaign, price, rate
 from sandbox.vendors.zexa.credits import Credits
 from sandbox.vendors.zexa.webhooks import Emitter
 
@@ -38,28 +40,28 @@ def _moment(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def batch_plan(sandbox: Sandbox, tenant: str, record: dict[str, Any]) -> tuple[int, int]:
+def batch_plan(tenant: Tenant, record: dict[str, Any]) -> tuple[int, int]:
     """(messages the next batch dispatches, messages it would with credits enough).
 
     A batch is the messages the channel's rate sends in one ``batch`` interval (at least one).
     """
-    settings = zexa_settings(sandbox, tenant)
-    interval = float(sandbox.lifecycles.config(tenant, CAMPAIGN)["durations"]["batch"])
+    settings = tenant.settings(VENDOR)
+    interval = float(tenant.durations(CAMPAIGN)["batch"])
     size = max(1, math.floor(rate(settings, record["channel"]) * interval))
     full = min(size, record["total_contacts"] - record["dispatched"])
-    return Credits(sandbox, tenant).affordable(price(settings, record["channel"]), full), full
+    return Credits(tenant).affordable(price(settings, record["channel"]), full), full
 
 
-def choose(sandbox: Sandbox, tenant: str, record: dict[str, Any], state: str) -> str | None:
+def choose(tenant: Tenant, record: dict[str, Any], state: str) -> str | None:
     if state == "draft":
         if record["total_contacts"] == 0:
             return "failed"  # [decided] nothing to send: "the campaign could not be processed"
         scheduled = record.get("scheduled_at")
-        if scheduled and _moment(scheduled) > sandbox.clock.now(tenant):
+        if scheduled and _moment(scheduled) > tenant.now():
             return "scheduled"
         return None
     if state == "processing":
-        count, full = batch_plan(sandbox, tenant, record)
+        count, full = batch_plan(tenant, record)
         if count < full:
             return "paused"
         if record["dispatched"] + count >= record["total_contacts"]:
@@ -67,31 +69,32 @@ def choose(sandbox: Sandbox, tenant: str, record: dict[str, Any], state: str) ->
     return None
 
 
-def delay(sandbox: Sandbox, tenant: str, record: dict[str, Any], state: str, seconds: float) -> float:
+def delay(tenant: Tenant, record: dict[str, Any], state: str, seconds: float) -> float:
     entered = _moment(record["_entered_at"])
     if state == "scheduled" and record.get("scheduled_at"):
         return seconds + (_moment(record["scheduled_at"]) - entered).total_seconds()
     if state == "processing":
-        _, full = batch_plan(sandbox, tenant, record)
-        return max(full, 1) / rate(zexa_settings(sandbox, tenant), record["channel"])
+        _, full = batch_plan(tenant, record)
+        return max(full, 1) / rate(tenant.settings(VENDOR), record["channel"])
     return seconds
 
 
-def on_enter(sandbox: Sandbox, move: Transition) -> dict[str, Any]:
-    run = Run(sandbox, move)
+def on_enter(tenant: Tenant, move: Transition) -> dict[str, Any]:
+    run = Run(tenant, move)
     return run.apply()
 
 
 class Run:
     """One transition of one campaign: what it dispatches, which receipts arrive, which events it emits."""
 
-    def __init__(self, sandbox: Sandbox, move: Transition) -> None:
-        self.sandbox = sandbox
+    def __init__(self, tenant: Tenant, move: Transition) -> None:
+        self.scope = tenant
+        self.store = tenant.store
         self.move = move
         self.tenant = move.tenant
         self.record = {**move.record, move.machine.field: move.target}
         self.changes: dict[str, Any] = {"_entered_at": move.at.isoformat()}
-        self.emitter = Emitter(sandbox, move.tenant)
+        self.emitter = Emitter(tenant)
         self.messages = table_name(VENDOR, "messages", move.tenant)
         self.paused = table_name(VENDOR, "paused", move.tenant)
 
@@ -104,14 +107,14 @@ class Run:
         if move.source == "processing" and move.target != "failed":
             self.dispatch(everything=move.target == "sent")
         if move.source == "paused":
-            self.sandbox.store.delete(self.paused, move.key)
+            self.store.delete(self.paused, move.key)
         if move.target == "processing" and not self.record.get("started_at"):
             self.set(started_at=iso(at))
         if move.target in ("processing", "paused", "sent"):
-            receipts = float(self.sandbox.lifecycles.config(self.tenant, CAMPAIGN)["durations"]["receipts"])
+            receipts = float(self.scope.durations(CAMPAIGN)["receipts"])
             self.confirm((at - timedelta(seconds=receipts)).timestamp())
         if move.target == "paused":
-            self.sandbox.store.put(self.paused, move.key, {"channel": self.record["channel"]})
+            self.store.put(self.paused, move.key, {"channel": self.record["channel"]})
         if move.target == "sent":
             self.emitter.emit("campaign.sent", present_campaign(self.record), at)
         if move.target == "completed":
@@ -123,27 +126,23 @@ class Run:
     def dispatch(self, everything: bool) -> None:
         """Hand the batch to the carriers: pay for each message, decide its fate, queue its receipt."""
         record = self.record
-        count, _ = batch_plan(self.sandbox, self.tenant, record)
+        count, _ = batch_plan(self.scope, record)
         total = count
         if everything:  # a forced `sent` hands over the rest at once; what the credits do not cover fails
             total = record["total_contacts"] - record["dispatched"]
-            count = Credits(self.sandbox, self.tenant).affordable(
-                price(zexa_settings(self.sandbox, self.tenant), record["channel"]), total
-            )
-        settings = zexa_settings(self.sandbox, self.tenant)
+            count = Credits(self.scope).affordable(price(self.scope.settings(VENDOR), record["channel"]), total)
+        settings = self.scope.settings(VENDOR)
         first = record["dispatched"]
         for index in range(first, first + total):
             key = message_key(self.move.key, index)
-            message = self.sandbox.store.get(self.messages, key) or {}
+            message = self.store.get(self.messages, key) or {}
             fate = "no_credits" if index >= first + count else self._fate(message, index, settings)
-            self.sandbox.store.update(
-                self.messages, key, {"status": "sent", "fate": fate, "sent_at": iso(self.move.at)}
-            )
-        Credits(self.sandbox, self.tenant).spend(count * price(settings, record["channel"]))
+            self.store.update(self.messages, key, {"status": "sent", "fate": fate, "sent_at": iso(self.move.at)})
+        Credits(self.scope).spend(count * price(settings, record["channel"]))
         receipts = [*record.get("_receipts", []), [self.move.at.timestamp(), first + total]]
         self.set(dispatched=first + total, _receipts=receipts)
 
-    def _fate(self, message: dict[str, Any], index: int, settings: dict[str, Any]) -> str:
+    def _fate(self, message: dict[str, Any], index: int, settings: Mapping[str, Any]) -> str:
         if message.get("undeliverable"):
             return "undeliverable"
         if (
@@ -161,14 +160,14 @@ class Run:
             _, upto = pending.pop(0)
             for index in range(confirmed, upto):
                 key = message_key(self.move.key, index)
-                message = self.sandbox.store.get(self.messages, key)
+                message = self.store.get(self.messages, key)
                 if message is None:
                     continue
                 fate = message["fate"]
                 status = (
                     "delivered" if fate == "delivered" else "undeliverable" if fate == "undeliverable" else "failed"
                 )
-                self.sandbox.store.update(self.messages, key, {"status": status})
+                self.store.update(self.messages, key, {"status": status})
                 delivered, failed = delivered + (status == "delivered"), failed + (status != "delivered")
                 self.emitter.emit(f"message.{status}", self._message_event(message, status, fate), self.move.at)
             confirmed = upto

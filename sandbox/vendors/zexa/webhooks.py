@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sandbox.core.context import Sandbox, table_name
+from sandbox.core.store import table_name
+from sandbox.core.tenant import Tenant
 from sandbox.vendors.zexa.base import VENDOR, ZexaBase, iso, load
 from sandbox.vendors.zexa.errors import error
 from sandbox.vendors.zexa.schemas import WebhookSchema
@@ -60,7 +61,7 @@ class Webhooks(ZexaBase):
                 "id": webhook_id,
                 "url": url,
                 "events": events,
-                "secret": f"whsec_{self.sandbox.ids.token(32)}",
+                "secret": f"whsec_{self.services.ids.token(32)}",
                 "created_at": iso(self.now()),
             }
             self.store.insert(self.table("webhooks"), webhook_id, record)
@@ -71,21 +72,21 @@ class Webhooks(ZexaBase):
 class Emitter:
     """Puts one tenant's events in the outbox, one delivery per subscribed webhook (hooks run under the store lock)."""
 
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        self.sandbox = sandbox
-        self.tenant = tenant
+    def __init__(self, tenant: Tenant) -> None:
+        self.scope = tenant
+        self.tenant = tenant.name
         self._hooks: list[dict[str, Any]] | None = None
 
     def hooks(self) -> list[dict[str, Any]]:
         if self._hooks is None:
-            self._hooks = self.sandbox.store.values(table_name(VENDOR, "webhooks", self.tenant))
+            self._hooks = self.scope.store.values(table_name(VENDOR, "webhooks", self.tenant))
         return self._hooks
 
     def emit(self, event: str, data: dict[str, Any], at: datetime) -> None:
         subscribed = [hook for hook in self.hooks() if "*" in hook["events"] or event in hook["events"]]
         if not subscribed:
             return
-        event_id = f"evt_{self.sandbox.ids.token(24)}"
+        event_id = f"evt_{self.scope.ids.token(24)}"
         payload = {"id": event_id, "type": event, "created_at": iso(at), "data": data}
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         for hook in subscribed:
@@ -95,6 +96,6 @@ class Emitter:
                 EVENT_HEADER: event,
                 SIGNATURE_HEADER: sign(hook["secret"], body.encode("utf-8")),
             }
-            self.sandbox.webhooks.enqueue(
+            self.scope.outbox.enqueue(
                 self.tenant, VENDOR, hook["id"], hook["url"], body, headers, event, event_id, iso(at)
             )

@@ -1,52 +1,29 @@
-"""The running sandbox: store, clock, journal, ids, credentials, tenants and settings together."""
+"""The composition root: store, clock, journal, ids, credentials, settings, lifecycles, scenarios and outbox."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, ClassVar
-
-from flask import current_app
+from typing import Any
 
 from sandbox.config import Config
-from sandbox.core.auth import Credentials
+from sandbox.core.auth import Credential, Credentials
 from sandbox.core.clock import Clock
 from sandbox.core.fixtures import load_vendor_fixtures
 from sandbox.core.ids import Ids
 from sandbox.core.journal import Journal
 from sandbox.core.lifecycle import Lifecycles
+from sandbox.core.outbox import Outbox
 from sandbox.core.ratelimit import RateLimiter
+from sandbox.core.scenario_files import Known
 from sandbox.core.scenarios import Scenarios
 from sandbox.core.settings import Settings
 from sandbox.core.store import Store
-from sandbox.core.webhooks import Webhooks
-from sandbox.registry import Vendor
+from sandbox.core.tenant import Services, Tenant
+from sandbox.core.vendor import Vendor
 
 _TENANTS = "_sandbox.tenants"
-
-
-def table_name(vendor: str, collection: str, tenant: str) -> str:
-    """Every tenant's records of one kind live in a table of their own: isolation and O(1) reset."""
-    return f"{vendor}.{collection}/{tenant}"
-
-
-class TenantBackend:
-    """A vendor backend's view of one tenant: its tables and its clock. Subclasses name their vendor."""
-
-    vendor: ClassVar[str]
-
-    def __init__(self, sandbox: Sandbox, tenant: str) -> None:
-        self.sandbox = sandbox
-        self.store = sandbox.store
-        self.tenant = tenant
-
-    def table(self, collection: str) -> str:
-        return table_name(self.vendor, collection, self.tenant)
-
-    def now(self) -> datetime:
-        return self.sandbox.clock.now(self.tenant)
 
 
 class Sandbox:
@@ -62,18 +39,43 @@ class Sandbox:
         self.settings = Settings(self.store, {n: v.settings_schema for n, v in self.vendors.items()})
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
         self.rate_limits = RateLimiter()
-        self.lifecycles = Lifecycles(self)
-        self.webhooks = Webhooks(self.store, self.ids, self.clock)
+        self.lifecycles = Lifecycles(self.store, self.clock, self.tenant)
+        self.outbox = Outbox(self.store, self.ids, self.clock)
+        self.services = Services(
+            config=config,
+            store=self.store,
+            clock=self.clock,
+            ids=self.ids,
+            settings=self.settings,
+            lifecycles=self.lifecycles,
+            outbox=self.outbox,
+            rate_limits=self.rate_limits,
+            fixtures=self.fixtures,
+        )
         for vendor in self.vendors.values():
             for machine in vendor.machines:
                 self.lifecycles.register(machine)
         self.lifecycles.reload()
-        self.scenarios = Scenarios(self, config.scenarios_dirs, config.active_scenarios)
+        self.scenarios = Scenarios(self.store, config.scenarios_dirs, config.active_scenarios, config.seed)
         self._seeded = self._seeded_in_store()
         self._seed_lock = threading.Lock()
-        for vendor in self.vendors.values():
-            vendor.install(self)
         self._load_fixtures()
+
+    def tenant(
+        self, name: str, credential: Credential | None = None, outcomes: Mapping[str, str] | None = None
+    ) -> Tenant:
+        """A tenant's handle on the services, for a backend, a lifecycle hook or a tenant's seeding."""
+        return Tenant(name, self.services, credential, outcomes or {})
+
+    def start_scenarios(self, operations: Mapping[str, Any]) -> None:
+        """Check the scenario library against every vendor's catalogue, operations and lifecycle outcomes."""
+        self.scenarios.start(
+            Known(
+                errors={name: sorted(vendor.catalogue) for name, vendor in self.vendors.items()},
+                operations={name: sorted(operations.get(name, ())) for name in self.vendors},
+                outcomes={name: machine.outcomes for name, machine in self.lifecycles.machines.items()},
+            )
+        )
 
     # -- tenants ---------------------------------------------------------------------------------------
     def ensure_tenant(self, tenant: str, vendor: str) -> None:
@@ -83,7 +85,7 @@ class Sandbox:
         with self._seed_lock, self.store.lock:
             if (tenant, vendor) in self._seeded:
                 return
-            self.vendors[vendor].seed_tenant(self, tenant)
+            self.vendors[vendor].seed_tenant(self.tenant(tenant))
             row = self.store.get(_TENANTS, tenant) or {"vendors": []}
             row["vendors"] = sorted({*row["vendors"], vendor})
             self.store.put(_TENANTS, tenant, row)
@@ -107,7 +109,7 @@ class Sandbox:
                 self.journal.clear({})
                 self._seeded.clear()
                 self.lifecycles.reload()
-                self.webhooks.reload()
+                self.outbox.reload()
                 self.rate_limits.forget()
                 self.scenarios.after_full_reset()
                 self._load_fixtures()
@@ -117,7 +119,7 @@ class Sandbox:
             self.clock.forget(tenant)
             self.settings.forget(tenant)
             self.lifecycles.forget(tenant)
-            self.webhooks.forget(tenant)
+            self.outbox.forget(tenant)
             self.rate_limits.forget(f"{tenant}:")
             self.scenarios.forget(tenant)
             self.journal.clear({"tenant": tenant})
@@ -134,7 +136,7 @@ class Sandbox:
             self.clock.reload()
             self.settings.clear_cache()
             self.lifecycles.reload()
-            self.webhooks.reload()
+            self.outbox.reload()
             self.scenarios.reload()
             self._seeded = self._seeded_in_store()
 
@@ -152,9 +154,5 @@ class Sandbox:
 
     def close(self) -> None:
         self.lifecycles.stop_ticker()
-        self.webhooks.stop()
+        self.outbox.stop()
         self.store.close()
-
-
-def current_sandbox() -> Sandbox:
-    return current_app.extensions["sandbox"]

@@ -12,10 +12,11 @@ from typing import Any
 from flask import Response, g, request
 
 from sandbox.core.auth import auto_tenant_name
-from sandbox.core.context import Sandbox, current_sandbox
 from sandbox.core.errors import VendorError
+from sandbox.core.sandbox import Sandbox
 from sandbox.core.scenarios import Call, Hit, lenient_json
-from sandbox.registry import Vendor
+from sandbox.core.vendor import Vendor
+from sandbox.web.current import current_sandbox
 
 SCENARIO_HEADER = "X-Sandbox-Scenario"
 # A body cut off mid-document, as a proxy that drops the connection half-way would deliver it.
@@ -54,15 +55,6 @@ def apply_scenarios() -> Response | None:
     if rule.respond is not None:
         return _respond(hit, vendor)
     return None
-
-
-def requested_outcome(machine: str) -> str | None:
-    """For the lifecycle engine: the outcome a fired rule asks for the record this request touches."""
-    try:
-        outcomes = g.get("lifecycle_outcomes") or {}
-    except RuntimeError:  # outside a request (the background ticker)
-        return None
-    return outcomes.get(machine)
 
 
 def _peek_tenant(sandbox: Sandbox, vendor: Vendor) -> str | None:

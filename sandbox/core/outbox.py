@@ -1,4 +1,4 @@
-"""The webhook outbox: events any vendor queues in the store, POSTed for real, in order per stream, with retries."""
+"""The webhook outbox: deliveries any vendor queues in the store, POSTed for real, in order per stream, with retries."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request
+import requests
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError, describe_validation
 from sandbox.core.ids import Ids
 from sandbox.core.store import Store
@@ -39,8 +40,6 @@ def pending_table(tenant: str) -> str:
 
 
 def real_now() -> datetime:
-    from sandbox.core.clock import Clock
-
     return Clock.real_now()
 
 
@@ -59,7 +58,7 @@ class ConfigSchema(Schema):
     timeout_seconds = fields.Float(allow_nan=False, validate=validate.Range(0.1, 30))
 
 
-class Webhooks:
+class Outbox:
     """Deliveries live in the store (so a restart loses none); a worker thread POSTs them with ``requests``.
 
     Each delivery belongs to a stream (a vendor's registered webhook): a stream's deliveries go out one
@@ -248,8 +247,6 @@ class Webhooks:
         parts = urlsplit(delivery["url"])
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return None, f"not an http(s) URL: {delivery['url'][:200]!r}; never delivered", False
-        import requests
-
         try:
             response = requests.post(
                 delivery["url"],
@@ -350,53 +347,3 @@ class Webhooks:
         self.store.delete(_CONFIG, tenant)
         with self._lock:
             self._active.discard(tenant)
-
-
-def blueprint() -> Blueprint:
-    """``/_sandbox/webhooks``: deliveries with their attempts, manual redelivery, retry configuration."""
-    from sandbox.core.context import current_sandbox
-    from sandbox.core.control import raw_body, scope
-
-    bp = Blueprint("sandbox_webhooks", __name__)
-
-    def tenant_of(values: Mapping[str, Any], required: bool = False) -> str | None:
-        picked = {k: values[k] for k in ("tenant", "credential", "vendor") if isinstance(values.get(k), str)}
-        tenant = scope(current_sandbox(), picked)
-        if required and not tenant:
-            raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
-        return tenant
-
-    @bp.get("/deliveries")
-    def deliveries() -> Any:
-        status = request.args.get("status")
-        if status and status not in STATUSES:
-            raise ControlError(400, "invalid_request", f"status: one of {list(STATUSES)}")
-        limit = request.args.get("limit", type=int)
-        if "limit" in request.args and (limit is None or limit < 0):
-            raise ControlError(400, "invalid_request", "limit: a non-negative integer is expected")
-        filters = {k: request.args.get(k, "") for k in ("vendor", "stream", "event", "event_id")}
-        found = current_sandbox().webhooks.deliveries(tenant_of(request.args), status=status or "", **filters)
-        return jsonify(deliveries=found[-limit:] if limit else found, total=len(found))
-
-    @bp.get("/deliveries/<delivery_id>")
-    def delivery(delivery_id: str) -> Any:
-        return jsonify(current_sandbox().webhooks.get(tenant_of(request.args, required=True) or "", delivery_id))
-
-    @bp.post("/deliveries/<delivery_id>/redeliver")
-    def redeliver(delivery_id: str) -> Any:
-        tenant = tenant_of({**request.args, **raw_body()}, required=True) or ""
-        return jsonify(current_sandbox().webhooks.redeliver(tenant, delivery_id))
-
-    @bp.get("/config")
-    def config() -> Any:
-        tenant = tenant_of(request.args)
-        return jsonify(tenant=tenant, **current_sandbox().webhooks.config(tenant))
-
-    @bp.patch("/config")
-    def configure() -> Any:
-        values = raw_body()
-        tenant = tenant_of(values)
-        changes = {k: v for k, v in values.items() if k not in ("tenant", "credential", "vendor")}
-        return jsonify(tenant=tenant, **current_sandbox().webhooks.configure(tenant, changes))
-
-    return bp

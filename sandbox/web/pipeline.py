@@ -1,4 +1,4 @@
-"""Around every vendor request: which vendor, who is calling, the JSON body, errors, the journal."""
+"""Around every vendor request: which vendor, who is calling, the body at the view edge, errors, the journal."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from flask import Response, g, request
+from flask import Response, g, jsonify, request
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from sandbox.core.context import current_sandbox
 from sandbox.core.errors import ControlError, VendorError
-from sandbox.core.injection import apply_scenarios
-from sandbox.registry import Vendor
+from sandbox.core.tenant import Tenant
+from sandbox.core.vendor import Asked, Reply, Vendor
+from sandbox.web.current import current_sandbox
+from sandbox.web.injection import apply_scenarios
+from sandbox.web.scope import render_control_error
 
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
@@ -23,10 +26,6 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 def current_vendor() -> Vendor | None:
     return g.get("vendor")
-
-
-def tenant() -> str:
-    return g.tenant
 
 
 def detect_vendor() -> None:
@@ -38,8 +37,11 @@ def detect_vendor() -> None:
         g.vendor_path = request.path[len(vendor.prefix) :] or "/"
 
 
-def operation(name: str, grant: str) -> Callable[[View], View]:
-    """Name the vendor operation (for the journal and scenarios) and authorise the caller for it."""
+def operation(name: str, grant: str, status: int | None = None) -> Callable[[View], View]:
+    """Name the vendor operation (journal, scenarios), authorise the caller, hand the view its ``Tenant``.
+
+    ``status`` is the success status when it is not 200; a view that answers None sends no body.
+    """
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -48,8 +50,10 @@ def operation(name: str, grant: str) -> Callable[[View], View]:
             injected = apply_scenarios()
             if injected is not None:
                 return injected
-            authorise(grant)
-            return view(*args, **kwargs)
+            answer = view(authorise(grant), *args, **kwargs)
+            if status is None:
+                return answer
+            return ("" if answer is None else answer), status
 
         wrapper.operation_name = name  # type: ignore[attr-defined]  # what scenarios may match on
         return wrapper  # type: ignore[return-value]
@@ -57,25 +61,66 @@ def operation(name: str, grant: str) -> Callable[[View], View]:
     return decorate
 
 
-def authorise(grant: str) -> None:
+def authorise(grant: str) -> Tenant:
+    """The caller's tenant, or the vendor's 401/403; a new tenant gets its reference data first."""
     sandbox = current_sandbox()
     vendor: Vendor = g.vendor
     secret = vendor.extract_secret(request.headers)
     if secret is None:
-        raise vendor.auth_error("missing")
+        raise vendor.auth_error("missing", request.headers)
     credential = sandbox.credentials.resolve(vendor.name, secret, vendor.well_formed)
     if credential is None:
-        raise vendor.auth_error("unknown")
+        raise vendor.auth_error("unknown", request.headers)
     g.tenant = credential.tenant
     if credential.revoked:
-        raise vendor.auth_error("revoked")
+        raise vendor.auth_error("revoked", request.headers)
     if credential.is_expired(sandbox.clock.now(credential.tenant)):
-        raise vendor.auth_error("expired")
+        raise vendor.auth_error("expired", request.headers)
     if not credential.allows(grant):
-        raise vendor.auth_error("not_granted")
-    g.credential = credential
+        raise vendor.auth_error("not_granted", request.headers)
     sandbox.ensure_tenant(credential.tenant, vendor.name)
     sandbox.lifecycles.tick(credential.tenant)  # what fell due with real time is materialised before the read
+    return sandbox.tenant(credential.tenant, credential, g.get("lifecycle_outcomes"))
+
+
+Location = Literal["json", "optional_json", "query", "query_lists"]
+
+
+def accepts(schema: Schema | None, location: Location = "json", max_bytes: int | None = None) -> Callable[[View], View]:
+    """Load the request's JSON body (or query) at the view edge; the view gets the loaded data after its tenant.
+
+    ``schema`` None hands over the raw object; ``optional_json`` reads a missing body as ``{}``; ``query``
+    is the query string's first value per name, ``query_lists`` all of them. Bodies
+    that are not JSON objects get the vendor's malformed-body error; schema failures the vendor's
+    validation error (a schema's own hooks may raise a catalogue error first).
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(tenant: Tenant, *args: Any, **kwargs: Any) -> Any:
+            if location == "query":
+                data: dict[str, Any] = {key: request.args[key] for key in request.args}
+            elif location == "query_lists":  # every value of a repeated name, in order
+                data = request.args.to_dict(flat=False)
+            elif location == "optional_json" and not request.get_data(cache=True).strip():
+                data = {}
+            else:
+                data = json_object(max_bytes)
+            if schema is not None:
+                try:
+                    data = schema.load(data)
+                except ValidationError as failure:
+                    raise g.vendor.invalid(failure.messages) from None
+            return view(tenant, data, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def query() -> dict[str, str]:
+    """The query string as a plain dict (the last value of a repeated name wins)."""
+    return {key: request.args[key] for key in request.args}
 
 
 _LONE_SURROGATE = re.compile(
@@ -94,23 +139,26 @@ def json_object(max_bytes: int | None = None) -> dict[str, Any]:
     cut_at = current_sandbox().config.max_body_bytes  # where the server stops reading a body without a length
     limit = max_bytes or cut_at
     if request.content_length is not None and request.content_length > limit:
-        raise vendor.invalid_json(f"the body is {request.content_length} bytes; at most {limit} are accepted")
+        detail = f"the body is {request.content_length} bytes; at most {limit} are accepted"
+        raise vendor.invalid_json(detail, request.content_length > cut_at)
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        raise vendor.invalid_json(f"the body is larger than {limit} bytes") from None
+        raise vendor.invalid_json(f"the body is larger than {limit} bytes", True) from None
     if len(raw) > limit or (request.content_length is None and len(raw) >= cut_at):
         # Without a Content-Length the server stops reading at its limit, so a body that reaches it is too large.
-        raise vendor.invalid_json(f"the body is {len(raw)} bytes or more; at most {limit} are accepted")
+        too_large = request.content_length is None and len(raw) >= cut_at
+        raise vendor.invalid_json(f"the body is {len(raw)} bytes or more; at most {limit} are accepted", too_large)
     if b"\\u" in raw and _LONE_SURROGATE.search(raw):
         # Valid JSON syntax, but not text: stored, it would make every later answer that shows it unencodable.
-        raise vendor.invalid_json("the body has a lone UTF-16 surrogate escape (\\ud800-\\udfff), which is not text")
+        detail = "the body has a lone UTF-16 surrogate escape (\\ud800-\\udfff), which is not text"
+        raise vendor.invalid_json(detail, False)
     try:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
-        raise vendor.invalid_json(f"the body is not valid JSON: {str(error)[:200]}") from None
+        raise vendor.invalid_json(f"the body is not valid JSON: {str(error)[:200]}", False) from None
     if not isinstance(body, dict):
-        raise vendor.invalid_json(f"a JSON object is expected, not {type(body).__name__}")
+        raise vendor.invalid_json(f"a JSON object is expected, not {type(body).__name__}", False)
     return body
 
 
@@ -119,12 +167,10 @@ def handle_error(error: Exception) -> Response | tuple[Response, int]:
     vendor = current_vendor()
     if isinstance(error, VendorError):
         g.detail = error.detail
-        response = current_sandbox().vendors[error.vendor].render(error)
+        response = render(current_sandbox().vendors[error.vendor], error)
         response.headers.update(error.extra.get("headers", {}))
         return response
     if vendor is None or isinstance(error, ControlError):
-        from sandbox.core.control import render_control_error
-
         return render_control_error(error)
     if isinstance(error, HTTPException):
         status = error.code or 500
@@ -133,7 +179,22 @@ def handle_error(error: Exception) -> Response | tuple[Response, int]:
         status = 500
     vendor_error = vendor.http_error(status, g.get("vendor_path", request.path))
     g.detail = vendor_error.detail
-    return vendor.render(vendor_error)
+    return render(vendor, vendor_error)
+
+
+def render(vendor: Vendor, error: VendorError) -> Response:
+    """The vendor's pure renderer, told what it may depend on; its ``Reply`` made an HTTP response."""
+    sandbox = current_sandbox()
+    asked = Asked(g.get("operation"), sandbox.settings.get(g.get("tenant"), vendor.name), sandbox.ids)
+    return to_response(vendor.render(error, asked))
+
+
+def to_response(reply: Reply) -> Response:
+    response = jsonify(reply.body)
+    response.status_code = reply.status
+    for name, value in reply.headers.items():
+        response.headers[name] = value
+    return response
 
 
 def journal_response(response: Response) -> Response:

@@ -1,0 +1,63 @@
+"""The spec each vendor package fills in: everything the core and the web layer need from a vendor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema
+
+from sandbox.core.auth import Credential, Headers
+from sandbox.core.errors import Catalogue, VendorError
+from sandbox.core.ids import Ids
+from sandbox.core.machines import Machine
+from sandbox.core.tenant import Tenant
+
+AuthFailure = str  # "missing" | "unknown" | "revoked" | "expired" | "not_granted"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A rendered vendor answer as data; the web layer turns it into an HTTP response."""
+
+    status: int
+    body: Any  # JSON-ready
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a renderer may depend on besides the error: the operation, the tenant's settings, the id source."""
+
+    operation: str | None
+    settings: Mapping[str, Any]  # the vendor's settings for the caller's tenant (global ones if unknown)
+    ids: Ids
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """Everything the sandbox needs from one vendor's package (``sandbox.vendors.<name>``)."""
+
+    name: str
+    hosts: tuple[str, ...]  # glob patterns of the vendor's real hosts, for Host-header routing
+    grants: tuple[str, ...]  # the APIs a credential can be granted
+    catalogue: Catalogue
+    routes: Any  # the vendor's Flask blueprint, served under ``/<name>``
+    render: Callable[[VendorError, Asked], Reply]
+    http_error: Callable[[int, str], VendorError]  # (status, vendor path) -> the vendor's 404/405/413/500
+    auth_error: Callable[[AuthFailure, Headers], VendorError]  # (reason, the request's headers)
+    invalid_json: Callable[[str, bool], VendorError]  # (detail, whether the body was too large)
+    invalid: Callable[[Any], VendorError]  # marshmallow's messages -> the vendor's validation error
+    extract_secret: Callable[[Headers], str | None]
+    auth_header: Callable[[str], dict[str, str]]  # secret -> the headers a client sends (docs, tests)
+    well_formed: Callable[[str], bool]
+    fixture_credentials: Callable[[dict[str, Any]], list[Credential]]
+    seed_tenant: Callable[[Tenant], None]  # a new tenant's copy of the reference data
+    settings_schema: type[Schema]
+    machines: tuple[Machine, ...] = ()  # lifecycles the engine runs for this vendor
+    control: Any = None  # a Flask blueprint of vendor-specific control calls, at /_sandbox/<name>
+
+    @property
+    def prefix(self) -> str:
+        return f"/{self.name}"

@@ -1,0 +1,135 @@
+"""The sandbox's own API under ``/_sandbox``: health, reset, the clock, lifecycles and settings."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from sandbox import __version__
+from sandbox.core.errors import ControlError
+from sandbox.core.sandbox import Sandbox
+from sandbox.web.current import current_sandbox
+from sandbox.web.scope import SCOPE_KEYS, Scoped, args_as, body_as, raw_body, scope, split_scope
+
+MAX_ADVANCE_SECONDS = 10 * 365 * 86400
+
+
+class AdvanceSchema(Scoped):
+    seconds = fields.Float(validate=validate.Range(min=0, max=MAX_ADVANCE_SECONDS), allow_nan=False)
+    to = fields.DateTime()
+
+    @validates_schema
+    def one_of(self, data: dict[str, Any], **_: Any) -> None:
+        if ("seconds" in data) == ("to" in data):
+            raise ValidationError('give either "seconds" or "to"')
+
+
+bp = Blueprint("sandbox_control", __name__)
+
+
+@bp.get("/health")
+def health() -> Any:
+    sandbox = current_sandbox()
+    root = request.host_url.rstrip("/")
+    path = sandbox.config.store_path
+    return jsonify(
+        status="ok",
+        version=__version__,
+        storage=str(path) if path else "memory",
+        vendors={name: f"{root}{vendor.prefix}" for name, vendor in sandbox.vendors.items()},
+        tenants=len(sandbox.tenants()),
+        now=sandbox.clock.now().isoformat(),
+    )
+
+
+@bp.post("/reset")
+def reset() -> Any:
+    sandbox = current_sandbox()
+    tenant = scope(sandbox, body_as(Scoped))
+    sandbox.reset(tenant)
+    return jsonify(reset=tenant or "all")
+
+
+@bp.get("/clock")
+def clock() -> Any:
+    sandbox = current_sandbox()
+    return jsonify(_clock_view(sandbox, scope(sandbox, args_as(Scoped))))
+
+
+@bp.post("/clock/advance")
+def advance() -> Any:
+    sandbox = current_sandbox()
+    body = body_as(AdvanceSchema)
+    tenant = scope(sandbox, body)
+    try:
+        if "seconds" in body:
+            sandbox.clock.advance(body["seconds"], tenant)
+        else:
+            moment = body["to"] if body["to"].tzinfo else body["to"].replace(tzinfo=UTC)
+            # The same bound as "seconds": a clock near datetime.max would overflow on every later read.
+            if (moment - sandbox.clock.now(tenant)).total_seconds() > MAX_ADVANCE_SECONDS:
+                raise ValueError("the sandbox clock moves at most 10 years per call")
+            sandbox.clock.advance_to(moment, tenant)
+    except ValueError as error:
+        raise ControlError(400, "invalid_clock", str(error)) from error
+    applied = sandbox.lifecycles.tick(tenant)
+    sandbox.outbox.wake()  # retries wait on the sandbox clock too
+    return jsonify({**_clock_view(sandbox, tenant), "transitions": applied})
+
+
+@bp.get("/lifecycles")
+def lifecycles() -> Any:
+    sandbox = current_sandbox()
+    tenant = scope(sandbox, args_as(Scoped))
+    return jsonify(tenant=tenant, lifecycles=sandbox.lifecycles.describe(tenant))
+
+
+@bp.post("/lifecycles")
+def configure_lifecycle() -> Any:
+    sandbox = current_sandbox()
+    tenant, body = split_scope(sandbox, raw_body())
+    name = body.get("lifecycle")
+    if not isinstance(name, str):
+        raise ControlError(400, "invalid_lifecycle", f'"lifecycle" names one of {sorted(sandbox.lifecycles.machines)}')
+    unknown = sorted(set(body) - {"lifecycle", "mode", "durations", "outcome", "id"})
+    if unknown:
+        raise ControlError(400, "invalid_lifecycle", f"unknown fields {unknown}")
+    if "id" in body:
+        if tenant is None:
+            raise ControlError(400, "invalid_lifecycle", 'forcing one record needs "tenant" or "credential"')
+        if set(body) - {"lifecycle", "id", "outcome"}:
+            raise ControlError(400, "invalid_lifecycle", 'with "id", only "outcome" can be given')
+        record = sandbox.lifecycles.force(tenant, name, str(body["id"]), body.get("outcome"))
+        return jsonify(tenant=tenant, lifecycle=name, record=record)
+    changes: dict[str, Any] = {k: body[k] for k in ("mode", "durations", "outcome") if k in body}
+    config = sandbox.lifecycles.configure(tenant, name, changes)
+    return jsonify(tenant=tenant, lifecycle=name, config=config)
+
+
+@bp.get("/settings")
+def settings() -> Any:
+    sandbox = current_sandbox()
+    tenant = scope(sandbox, args_as(Scoped))
+    return jsonify(tenant=tenant, **sandbox.settings.view(tenant))
+
+
+@bp.patch("/settings")
+def patch_settings() -> Any:
+    sandbox = current_sandbox()
+    body = raw_body()
+    # The settings name their vendor, which is what a key never used yet needs to find its tenant.
+    vendors = body.keys() - SCOPE_KEYS
+    tenant, changes = split_scope(sandbox, body, next(iter(vendors)) if len(vendors) == 1 else None)
+    return jsonify(tenant=tenant, **sandbox.settings.patch(tenant, changes))
+
+
+def _clock_view(sandbox: Sandbox, tenant: str | None) -> dict[str, Any]:
+    return {
+        "now": sandbox.clock.now(tenant).isoformat(),
+        "real_now": sandbox.clock.real_now().isoformat(),
+        "offset_seconds": sandbox.clock.offset(tenant),
+        "tenant": tenant,
+    }

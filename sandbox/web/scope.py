@@ -1,0 +1,98 @@
+"""What every control call shares: the JSON body, schema loading, the tenant in scope, the error envelope."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, jsonify, request
+from marshmallow import Schema, ValidationError, fields, validate
+from werkzeug.exceptions import HTTPException
+
+from sandbox.core.auth import auto_tenant_name
+from sandbox.core.errors import ControlError, describe_validation
+from sandbox.core.sandbox import Sandbox
+
+log = logging.getLogger(__name__)
+
+TENANT_NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="1-64 letters, digits, '.', '_' or '-'")
+
+
+class Scoped(Schema):
+    tenant = fields.String(validate=TENANT_NAME)
+    credential = fields.String(validate=validate.Length(min=1))
+    vendor = fields.String()
+
+
+SCOPE_KEYS = frozenset(Scoped().fields)
+
+
+def split_scope(
+    sandbox: Sandbox, body: dict[str, Any], vendor_hint: str | None = None
+) -> tuple[str | None, dict[str, Any]]:
+    """A body's scope keys resolved to a tenant, and the rest of the body."""
+    scoping = {k: v for k, v in body.items() if k in SCOPE_KEYS}
+    if vendor_hint is not None and "vendor" not in scoping:
+        scoping["vendor"] = vendor_hint
+    return scope(sandbox, load(Scoped, scoping)), {k: v for k, v in body.items() if k not in SCOPE_KEYS}
+
+
+def scope(sandbox: Sandbox, body: dict[str, Any]) -> str | None:
+    """The tenant a control call is about: ``tenant``, ``X-Sandbox-Tenant``, or a vendor credential."""
+    tenant = body.get("tenant") or request.headers.get("X-Sandbox-Tenant")
+    secret = body.get("credential")
+    if tenant or not secret:
+        return tenant
+    vendor = body.get("vendor")
+    matches = [c for c in sandbox.credentials.find_secret(secret) if vendor in (None, c.vendor)]
+    if matches:
+        return matches[0].tenant
+    if vendor in sandbox.vendors and sandbox.vendors[vendor].well_formed(secret):
+        return auto_tenant_name(vendor, secret)
+    raise ControlError(404, "unknown_credential", "no tenant is known for that credential")
+
+
+def required_scope(sandbox: Sandbox, values: dict[str, Any], vendor: str | None = None) -> str:
+    """``scope`` of the string values among tenant/credential/vendor, which must name a tenant."""
+    picked = {k: values[k] for k in ("tenant", "credential", "vendor") if isinstance(values.get(k), str) and values[k]}
+    if vendor is not None:
+        picked["vendor"] = vendor
+    tenant = scope(sandbox, picked)
+    if not tenant:
+        raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
+    return tenant
+
+
+def raw_body() -> dict[str, Any]:
+    if not request.get_data(cache=True).strip():
+        return {}
+    # Any content type: `curl -d '{...}'` sends a form type, and control calls are always JSON.
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise ControlError(400, "invalid_json", "the body must be a JSON object")
+    return body
+
+
+def body_as(schema: type[Schema]) -> dict[str, Any]:
+    return load(schema, raw_body())
+
+
+def args_as(schema: type[Schema]) -> dict[str, Any]:
+    return load(schema, {key: request.args[key] for key in schema().fields if key in request.args})
+
+
+def load(schema: type[Schema], data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return schema().load(data)
+    except ValidationError as error:
+        raise ControlError(400, "invalid_request", describe_validation(error.messages)) from error
+
+
+def render_control_error(error: Exception) -> tuple[Response, int]:
+    if isinstance(error, ControlError):
+        return jsonify(error=error.error, message=error.message), error.status
+    if isinstance(error, HTTPException):
+        name = (error.name or "error").lower().replace(" ", "_")
+        return jsonify(error=name, message=error.description), error.code or 500
+    log.exception("unexpected error in %s %s", request.method, request.path)
+    return jsonify(error="internal_error", message="the sandbox failed; see its log"), 500
