@@ -12,10 +12,10 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from webex_helpers import CAMPAIGNS, EVENTS, auth, campaign_body, seed_event_example
 
+from sandbox.app import VENDORS as VENDOR_SPECS
 from sandbox.config import DEFAULT_SCENARIOS_DIR
 from sandbox.core.errors import VendorError
 from sandbox.core.scenario_files import scenario_paths
-from sandbox.app import VENDORS as VENDOR_SPECS
 from sandbox.web.pipeline import render
 
 FILES = scenario_paths(DEFAULT_SCENARIOS_DIR)

@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from zexa_helpers import receiver, wait_until
 
-from sandbox.core.sandbox import Sandbox
 from sandbox.core.outbox import pending_table
+from sandbox.core.sandbox import Sandbox
 
 pytestmark = pytest.mark.live  # a real HTTP receiver on a loopback socket
 TENANT = "hooks-tenant"
