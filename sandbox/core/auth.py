@@ -72,6 +72,20 @@ def fixture_credentials(
     ]
 
 
+# [decided] A well-formed key or token, for every vendor: 8-256 token68 characters (RFC 7235), as API keys,
+# secrets and access tokens are. Any other such key gets a tenant of its own on first use.
+_TOKEN68 = re.compile(r"^[A-Za-z0-9._~+/=-]{8,256}$")
+
+
+def token68(secret: str) -> bool:
+    return bool(_TOKEN68.match(secret))
+
+
+def bearer_header(secret: str) -> dict[str, str]:
+    """The headers a client sends a Bearer key in (docs and tests)."""
+    return {"Authorization": f"Bearer {secret}"}
+
+
 _BEARER = re.compile(r"^\s*Bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from sandbox.core.auth import fixture_credentials
+from sandbox.core.auth import bearer_header, fixture_credentials, token68
 from sandbox.core.vendor import Vendor
 from sandbox.vendors.dailystory import auth, errors, routes
 from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
@@ -24,8 +24,8 @@ VENDOR = Vendor(
     invalid_json=errors.invalid_json,
     invalid=errors.invalid,
     extract_secret=auth.extract_secret,
-    auth_header=auth.auth_header,
-    well_formed=auth.well_formed,
+    auth_header=bearer_header,
+    well_formed=token68,
     fixture_credentials=functools.partial(fixture_credentials, "dailystory", entries="tokens", default_user="api"),
     seed_tenant=seed_tenant,
     settings_schema=DailyStorySettingsSchema,

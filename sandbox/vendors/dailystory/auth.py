@@ -8,14 +8,8 @@ import re
 
 from sandbox.core.auth import Headers
 
-# [decided] A well-formed token: 8-256 token68 characters (RFC 7235), as an API key is.
-_TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]{8,256}$")
 _SCHEME = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
 BASIC_USER = "api"  # [doc] HTTP Basic with the user "api" and the token as the password
-
-
-def well_formed(secret: str) -> bool:
-    return bool(_TOKEN.match(secret))
 
 
 def _basic_token(value: str) -> str | None:
@@ -54,7 +48,3 @@ def why_refused(headers: Headers) -> str:
     if scheme != "bearer":
         return f"unsupported scheme {match.group(1)!r}: use Bearer or Basic"
     return "the Authorization header could not be read"
-
-
-def auth_header(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}

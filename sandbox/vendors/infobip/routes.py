@@ -9,14 +9,18 @@ from typing import Any, TypeVar
 from flask import Blueprint
 
 from sandbox.core.tenant import Tenant
-from sandbox.vendors.infobip.brands import BrandBackend
-from sandbox.vendors.infobip.campaigns import CampaignBackend
+from sandbox.vendors.infobip.models.brands import BrandBackend
+from sandbox.vendors.infobip.models.campaigns import CampaignBackend
+from sandbox.vendors.infobip.schemas import AppealSchema, BrandSchema, CampaignSchema, RegisterSchema
 from sandbox.web.pipeline import accepts, operation
 
 BASE = "/number-registration/1"
 GRANT = "number-registration"
 bp = Blueprint("infobip", __name__)
 View = TypeVar("View", bound=Callable[..., Any])
+# Loading is stateless: one instance of each schema serves every request.
+BRAND = BrandSchema()
+CAMPAIGN = CampaignSchema()
 
 
 def register_limit(view: View) -> View:
@@ -33,7 +37,7 @@ def register_limit(view: View) -> View:
 # -- brands ----------------------------------------------------------------------------------------------
 @bp.post(f"{BASE}/brands")
 @operation("create_brand", grant=GRANT, status=201)
-@accepts(None)
+@accepts(BRAND)
 def create_brand(tenant: Tenant, body: dict[str, Any]) -> Any:
     return BrandBackend(tenant).create(body)
 
@@ -53,7 +57,7 @@ def get_brand(tenant: Tenant, brand_id: str) -> Any:
 
 @bp.put(f"{BASE}/brands/<brand_id>")
 @operation("update_brand", grant=GRANT)
-@accepts(None)
+@accepts(BRAND)
 def update_brand(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
     return BrandBackend(tenant).update(brand_id, body)
 
@@ -74,7 +78,7 @@ def brand_registrar_statuses(tenant: Tenant, brand_id: str) -> Any:
 # -- campaigns -------------------------------------------------------------------------------------------
 @bp.post(f"{BASE}/campaigns")
 @operation("create_campaign", grant=GRANT, status=201)
-@accepts(None)
+@accepts(CAMPAIGN)
 def create_campaign(tenant: Tenant, body: dict[str, Any]) -> Any:
     return CampaignBackend(tenant).create(body)
 
@@ -94,7 +98,7 @@ def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
 
 @bp.put(f"{BASE}/campaigns/<campaign_id>")
 @operation("update_campaign", grant=GRANT)
-@accepts(None)
+@accepts(CAMPAIGN)
 def update_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
     return CampaignBackend(tenant).update(campaign_id, body)
 
@@ -108,7 +112,7 @@ def delete_campaign(tenant: Tenant, campaign_id: str) -> Any:
 @bp.post(f"{BASE}/campaigns/<campaign_id>/register")
 @operation("register_campaign", grant=GRANT, status=202)
 @register_limit
-@accepts(None, location="optional_json")
+@accepts(RegisterSchema(), location="optional_json")
 def register_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
     return CampaignBackend(tenant).register(campaign_id, body)
 
@@ -122,7 +126,7 @@ def deregister_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) 
 
 @bp.post(f"{BASE}/campaigns/<campaign_id>/appeal")
 @operation("appeal_campaign", grant=GRANT, status=202)
-@accepts(None)
+@accepts(AppealSchema())
 def appeal_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
     return CampaignBackend(tenant).appeal(campaign_id, body)
 

@@ -68,7 +68,7 @@ class WebexBackend(Backend):
             self.store.put(self.table("campaign_names"), data["name"], {"id": campaign_id})
         return {"id": campaign_id, "name": data["name"], "message": "Campaign created successfully."}
 
-    def update_campaign(self, data: dict[str, Any], campaign_id: str) -> dict[str, Any]:
+    def update_campaign(self, campaign_id: str, data: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
             current = self._campaign(campaign_id)
             self._known_category(data)
@@ -119,7 +119,7 @@ class WebexBackend(Backend):
         return [{key: row[key] for key in LIST_FIELDS} for row in self.store.values(self.table("campaigns"))]
 
     # -- deployments ---------------------------------------------------------------------------------
-    def create_deployment(self, data: dict[str, Any], campaign_id: str) -> dict[str, Any]:
+    def create_deployment(self, campaign_id: str, data: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
             campaign = self._campaign(campaign_id)
             now = self.now()

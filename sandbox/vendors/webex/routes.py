@@ -41,14 +41,14 @@ def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
 @operation("update_campaign", grant="campaigns")
 @accepts(CAMPAIGN)
 def update_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
-    return WebexBackend(tenant).update_campaign(body, campaign_id)
+    return WebexBackend(tenant).update_campaign(campaign_id, body)
 
 
 @bp.post("/v1/campaigns/<campaign_id>/deployments")
 @operation("create_deployment", grant="campaigns")
 @accepts(DeploymentSchema())
 def create_deployment(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
-    return WebexBackend(tenant).create_deployment(body, campaign_id)
+    return WebexBackend(tenant).create_deployment(campaign_id, body)
 
 
 @bp.post("/campaignapi/resources/v3/events")

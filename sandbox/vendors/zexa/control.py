@@ -8,8 +8,8 @@ from flask import Blueprint, jsonify, request
 
 from sandbox.core.errors import ControlError
 from sandbox.core.sandbox import Sandbox
-from sandbox.vendors.zexa.base import VENDOR
-from sandbox.vendors.zexa.credits import Credits
+from sandbox.vendors.zexa.models.base import VENDOR
+from sandbox.vendors.zexa.models.credits import Credits
 from sandbox.web.current import current_sandbox
 from sandbox.web.scope import raw_body, required_scope
 

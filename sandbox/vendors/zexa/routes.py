@@ -9,16 +9,18 @@ from typing import Any, TypeVar
 from flask import Blueprint
 
 from sandbox.core.tenant import Tenant
-from sandbox.vendors.zexa.base import VENDOR
-from sandbox.vendors.zexa.campaigns import Campaigns
-from sandbox.vendors.zexa.contacts import Contacts
 from sandbox.vendors.zexa.errors import error
-from sandbox.vendors.zexa.webhooks import Webhooks
+from sandbox.vendors.zexa.models.base import VENDOR
+from sandbox.vendors.zexa.models.campaigns import Campaigns
+from sandbox.vendors.zexa.models.contacts import Contacts
+from sandbox.vendors.zexa.models.webhooks import Webhooks
+from sandbox.vendors.zexa.schemas import CampaignSchema, ContactSchema, PageSchema, WebhookSchema
 from sandbox.web.pipeline import accepts, operation
 
 GRANT = "api"  # [decided] Zexa documents one API key with access to everything
 View = TypeVar("View", bound=Callable[..., Any])
 bp = Blueprint(VENDOR, __name__)
+PAGE = PageSchema()  # loading is stateless: one instance of each schema serves every request
 
 
 def zexa_operation(name: str, status: int | None = None) -> Callable[[View], View]:
@@ -55,16 +57,16 @@ def throttle(tenant: Tenant) -> None:
 
 @bp.post("/v1/campaigns")
 @zexa_operation("create_campaign", status=201)
-@accepts(None)
+@accepts(CampaignSchema())
 def create_campaign(tenant: Tenant, body: dict[str, Any]) -> Any:
     return Campaigns(tenant).create(body)
 
 
 @bp.get("/v1/campaigns")
 @zexa_operation("list_campaigns")
-@accepts(None, location="query")
+@accepts(PAGE, location="query")
 def list_campaigns(tenant: Tenant, query: dict[str, Any]) -> Any:
-    return Campaigns(tenant).list(query)
+    return Campaigns(tenant).page(query)
 
 
 @bp.get("/v1/campaigns/<campaign_id>")
@@ -75,16 +77,16 @@ def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
 
 @bp.post("/v1/contacts")
 @zexa_operation("create_contact", status=201)
-@accepts(None)
+@accepts(ContactSchema())
 def create_contact(tenant: Tenant, body: dict[str, Any]) -> Any:
     return Contacts(tenant).create(body)
 
 
 @bp.get("/v1/contacts")
 @zexa_operation("list_contacts")
-@accepts(None, location="query")
+@accepts(PAGE, location="query")
 def list_contacts(tenant: Tenant, query: dict[str, Any]) -> Any:
-    return Contacts(tenant).list(query)
+    return Contacts(tenant).page(query)
 
 
 @bp.delete("/v1/contacts/<contact_id>")
@@ -95,7 +97,7 @@ def delete_contact(tenant: Tenant, contact_id: str) -> Any:
 
 @bp.get("/v1/sender-ids")
 @zexa_operation("list_sender_ids")
-@accepts(None, location="query")
+@accepts(PAGE, location="query")
 def list_sender_ids(tenant: Tenant, query: dict[str, Any]) -> Any:
     return Contacts(tenant).sender_ids(query)
 
@@ -108,6 +110,6 @@ def get_credits(tenant: Tenant) -> Any:
 
 @bp.post("/v1/webhooks")
 @zexa_operation("create_webhook", status=201)
-@accepts(None)
+@accepts(WebhookSchema())
 def create_webhook(tenant: Tenant, body: dict[str, Any]) -> Any:
     return Webhooks(tenant).register(body)

@@ -5,30 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.vendors.zexa.base import (
+from sandbox.vendors.zexa.errors import error
+from sandbox.vendors.zexa.machines import message_key
+from sandbox.vendors.zexa.models.base import (
     CAMPAIGN,
     CREATED_FIELDS,
     ID_ALPHABET,
     ZexaBase,
     iso,
-    load,
     number,
     present_campaign,
     price,
 )
-from sandbox.vendors.zexa.credits import Credits
-from sandbox.vendors.zexa.errors import error
-from sandbox.vendors.zexa.machine import message_key
-from sandbox.vendors.zexa.schemas import CampaignSchema
+from sandbox.vendors.zexa.models.credits import Credits
 
-CAMPAIGN_SCHEMA = CampaignSchema()
 PHONE_CHANNELS = ("sms", "whatsapp", "telegram")  # [decided] the others reach the contact's email (Slack by email)
 
 
 class Campaigns(ZexaBase):
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+    def create(self, data: dict[str, Any]) -> dict[str, Any]:
         """Seed 002's checks in its table's order: 400 shape, 404 list, 422 sender and content, 422 credits."""
-        data = load(CAMPAIGN_SCHEMA, body)
         with self.store.lock:
             contact_list = self.store.get(self.table("contact_lists"), data["contact_list_id"])
             if contact_list is None:
@@ -146,5 +142,5 @@ class Campaigns(ZexaBase):
             raise error("not_found", f"Campaign '{campaign_id}' does not exist", details={"id": campaign_id})
         return present_campaign(found)
 
-    def list(self, query: Mapping[str, Any]) -> dict[str, Any]:
-        return self.page("campaigns", query, present_campaign)
+    def page(self, paging: Mapping[str, int]) -> dict[str, Any]:
+        return self.paged("campaigns", paging, present_campaign)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.vendors.zexa.base import ZexaBase, iso, load
-from sandbox.vendors.zexa.credits import Credits
 from sandbox.vendors.zexa.errors import error
-from sandbox.vendors.zexa.schemas import ContactSchema
+from sandbox.vendors.zexa.models.base import ZexaBase, iso
+from sandbox.vendors.zexa.models.credits import Credits
 
-CONTACT_SCHEMA = ContactSchema()
 CONTACT_FIELDS = ("id", "name", "phone", "email", "lists", "created_at")  # [doc]
 SENDER_FIELDS = ("sender_id", "channel", "status", "created_at")  # [decided]
 
@@ -20,8 +18,7 @@ def present(record: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any
 
 
 class Contacts(ZexaBase):
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        data = load(CONTACT_SCHEMA, body)
+    def create(self, data: dict[str, Any]) -> dict[str, Any]:
         lists = list(dict.fromkeys(data["lists"]))
         with self.store.lock:
             for list_id in lists:
@@ -46,8 +43,8 @@ class Contacts(ZexaBase):
                 )
         return present(record, CONTACT_FIELDS)
 
-    def list(self, query: Mapping[str, Any]) -> dict[str, Any]:
-        return self.page("contacts", query, lambda row: present(row, CONTACT_FIELDS))
+    def page(self, paging: Mapping[str, int]) -> dict[str, Any]:
+        return self.paged("contacts", paging, lambda row: present(row, CONTACT_FIELDS))
 
     def delete(self, contact_id: str) -> None:
         with self.store.lock:
@@ -61,8 +58,8 @@ class Contacts(ZexaBase):
                     self.store.update(self.table("contact_lists"), list_id, {"contacts": kept})
             self.store.delete(self.table("contacts"), contact_id)
 
-    def sender_ids(self, query: Mapping[str, Any]) -> dict[str, Any]:
-        return self.page("sender_ids", query, lambda row: present(row, SENDER_FIELDS), newest_first=False)
+    def sender_ids(self, paging: Mapping[str, int]) -> dict[str, Any]:
+        return self.paged("sender_ids", paging, lambda row: present(row, SENDER_FIELDS), newest_first=False)
 
     def credits(self) -> dict[str, Any]:
         return Credits(self.scope).view()

@@ -1,29 +1,17 @@
-"""What every Infobip backend shares: the tenant's tables and clock, schema loading, calendar months."""
+"""What every Infobip backend shares: the tenant's tables and clock, calendar months."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import datetime
-from typing import Any
-
-from marshmallow import Schema, ValidationError
 
 from sandbox.core.tenant import Backend
-from sandbox.vendors.infobip.errors import invalid
-from sandbox.vendors.infobip.schemas import flatten
 
 VENDOR = "infobip"
 
 
 class InfobipBackend(Backend):
     vendor = VENDOR
-
-
-def load(schema: Schema, body: dict[str, Any]) -> dict[str, Any]:
-    try:
-        return schema.load(body)
-    except ValidationError as failure:
-        raise invalid(flatten(failure.messages)) from None
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -1,4 +1,4 @@
-"""What every Zexa backend module shares: tables, ids, timestamps, schema loading and the page envelope."""
+"""What every Zexa backend module shares: tables, ids, timestamps and the page envelope."""
 
 from __future__ import annotations
 
@@ -6,27 +6,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError
-
 from sandbox.core.tenant import Backend
-from sandbox.vendors.zexa.errors import invalid
-from sandbox.vendors.zexa.schemas import DEFAULT_PRICES, DEFAULT_RATES, PageSchema
+from sandbox.vendors.zexa.schemas import DEFAULT_PRICES, DEFAULT_RATES
 
 VENDOR = "zexa"
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"  # [doc] prefix + random lowercase alphanumerics
-PAGE_SCHEMA = PageSchema()
 
 
 def iso(moment: datetime) -> str:
     """Zexa's timestamps: ISO 8601 UTC with a ``Z`` (seed 002's ``2026-07-01T08:00:00Z``)."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def load(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        return schema.load(data)
-    except ValidationError as failure:
-        raise invalid(failure.messages) from None
 
 
 class ZexaBase(Backend):
@@ -38,15 +27,14 @@ class ZexaBase(Backend):
             if not self.store.contains(self.table(collection), candidate):
                 return candidate
 
-    def page(
+    def paged(
         self,
         collection: str,
-        query: Mapping[str, Any],
+        paging: Mapping[str, int],
         present: Callable[[dict[str, Any]], dict[str, Any]],
         newest_first: bool = True,
     ) -> dict[str, Any]:
         """``{"data", "meta": {"total", "page", "per_page"}}`` [doc]; reads only the page's records."""
-        paging = load(PAGE_SCHEMA, query)
         keys = list(self.store.keys(self.table(collection)))
         if newest_first:
             keys.reverse()

@@ -7,15 +7,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sandbox.vendors.infobip import listing
-from sandbox.vendors.infobip.base import InfobipBackend, add_months, load
 from sandbox.vendors.infobip.errors import ValidationErrors, error
 from sandbox.vendors.infobip.machines import CAMPAIGN, DELETABLE, REGISTRABLE, STAGES, UPDATABLE, iso
-from sandbox.vendors.infobip.schemas import CAMPAIGN_TYPES, AppealSchema, CampaignSchema, RegisterSchema
+from sandbox.vendors.infobip.models import listing
+from sandbox.vendors.infobip.models.base import InfobipBackend, add_months
+from sandbox.vendors.infobip.schemas import CAMPAIGN_TYPES
 
-CAMPAIGN_SCHEMA = CampaignSchema()
-REGISTER_SCHEMA = RegisterSchema()
-APPEAL_SCHEMA = AppealSchema()
 APPEAL_MONTHS = 3  # [doc]
 APPEALS_MAX = 5  # [doc]
 NETWORKS = ("ATT", "TMOBILE", "VERIZON", "USCELLULAR")  # [decided]
@@ -125,8 +122,7 @@ class CampaignBackend(InfobipBackend):
         return [] if state is None else [{"network": network, "state": state} for network in NETWORKS]
 
     # -- writing -------------------------------------------------------------------------------------
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        data = load(CAMPAIGN_SCHEMA, body)
+    def create(self, data: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
             content = self._checked(data, campaign_id=None)
             now = iso(self.now())
@@ -146,12 +142,12 @@ class CampaignBackend(InfobipBackend):
                 self.store.put(self.table("campaign_refs"), content["referenceId"], {"id": campaign_id})
             return self._present(self.track(CAMPAIGN.name, campaign_id, stored=record))
 
-    def update(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def update(self, campaign_id: str, data: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
             current = self._campaign(campaign_id)
             if current["stage"] not in UPDATABLE:
                 raise error("campaign_not_updatable", detail=f"campaign {campaign_id} is {current['stage']}")
-            content = self._checked(load(CAMPAIGN_SCHEMA, body), campaign_id=campaign_id)
+            content = self._checked(data, campaign_id=campaign_id)
             if current["referenceId"] != content["referenceId"]:
                 if current["referenceId"] is not None:
                     self.store.delete(self.table("campaign_refs"), current["referenceId"])
@@ -225,8 +221,7 @@ class CampaignBackend(InfobipBackend):
         return previews, unknown
 
     # -- lifecycle actions -----------------------------------------------------------------------------
-    def register(self, campaign_id: str, body: dict[str, Any]) -> None:
-        data = load(REGISTER_SCHEMA, body)
+    def register(self, campaign_id: str, data: dict[str, Any]) -> None:
         with self.store.lock:
             current = self._campaign(campaign_id)
             if current["stage"] not in REGISTRABLE:
@@ -263,8 +258,7 @@ class CampaignBackend(InfobipBackend):
                 raise error("campaign_not_deregistrable", detail=f"campaign {campaign_id} is {current['stage']}")
             self.trigger(CAMPAIGN.name, campaign_id, "deregister")
 
-    def appeal(self, campaign_id: str, body: dict[str, Any]) -> None:
-        data = load(APPEAL_SCHEMA, body)
+    def appeal(self, campaign_id: str, data: dict[str, Any]) -> None:
         with self.store.lock:
             current = self._campaign(campaign_id)
             if current["stage"] != "REJECTED":

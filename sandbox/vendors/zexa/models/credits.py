@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from sandbox.core.lifecycle import LifecycleRefused
-from sandbox.vendors.zexa.base import CAMPAIGN, ZexaBase, number, price
+from sandbox.vendors.zexa.models.base import CAMPAIGN, ZexaBase, number, price
 
 BALANCE_KEY = "credits"
 CURRENCY = "USD"  # [doc] GET /credits example

@@ -6,13 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.core.lifecycle import LifecycleRefused
-from sandbox.vendors.infobip import listing
-from sandbox.vendors.infobip.base import InfobipBackend, load
 from sandbox.vendors.infobip.errors import error
 from sandbox.vendors.infobip.machines import BRAND, BRAND_STAGES, iso
-from sandbox.vendors.infobip.schemas import BrandSchema
+from sandbox.vendors.infobip.models import listing
+from sandbox.vendors.infobip.models.base import InfobipBackend
 
-BRAND_SCHEMA = BrandSchema()
 BRAND_FIELDS = (
     "referenceId", "applicationId", "entityId", "type", "name", "legalName", "entityType", "vertical", "taxId",
     "taxIdIssuingCountry", "stockSymbol", "stockExchange", "website", "email", "phone", "address",
@@ -58,8 +56,7 @@ class BrandBackend(InfobipBackend):
             raise error("brand_not_found", detail=f"no brand {brand_id!r} in this account")
         return found
 
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        data = load(BRAND_SCHEMA, body)
+    def create(self, data: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
             now = iso(self.now())
             brand_id = self.services.ids.uuid()
@@ -74,12 +71,11 @@ class BrandBackend(InfobipBackend):
         query = listing.parse(args, BRAND_FILTERS, BRAND_SORTABLE)
         return listing.page(self.store.values(self.table("brands")), query, BRAND_FILTERS, present_brand)
 
-    def update(self, brand_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def update(self, brand_id: str, data: dict[str, Any]) -> dict[str, Any]:
         with self.store.lock:
             current = self._brand(brand_id)
             if current["stage"] == "SUBMITTED":
                 raise error("brand_not_updatable", detail=f"brand {brand_id} is being registered")
-            data = load(BRAND_SCHEMA, body)
             self.store.update(
                 self.table("brands"), brand_id, {**brand_fields(data), "lastModifiedDate": iso(self.now())}
             )

@@ -12,11 +12,9 @@ from urllib.parse import urlsplit
 
 from sandbox.core.store import table_name
 from sandbox.core.tenant import Tenant
-from sandbox.vendors.zexa.base import VENDOR, ZexaBase, iso, load
 from sandbox.vendors.zexa.errors import error
-from sandbox.vendors.zexa.schemas import WebhookSchema
+from sandbox.vendors.zexa.models.base import VENDOR, ZexaBase, iso
 
-WEBHOOK_SCHEMA = WebhookSchema()
 SIGNATURE_HEADER = "X-Zexa-Signature"
 EVENT_HEADER = "X-Zexa-Event"
 USER_AGENT = "Zexa-Webhooks/1.0 (campaign-sandbox)"
@@ -38,8 +36,7 @@ def _loopback(host: str) -> bool:
 
 
 class Webhooks(ZexaBase):
-    def register(self, body: dict[str, Any]) -> dict[str, Any]:
-        data = load(WEBHOOK_SCHEMA, body)
+    def register(self, data: dict[str, Any]) -> dict[str, Any]:
         url = data["url"].strip()
         try:
             parts = urlsplit(url)

@@ -11,9 +11,9 @@ from typing import Any
 from sandbox.core.machines import Action, Machine, Timed, Transition
 from sandbox.core.store import table_name
 from sandbox.core.tenant import Tenant
-from sandbox.vendors.zexa.base import CAMPAIGN, VENDOR, iso, present_campaign, price, rate
-from sandbox.vendors.zexa.credits import Credits
-from sandbox.vendors.zexa.webhooks import Emitter
+from sandbox.vendors.zexa.models.base import CAMPAIGN, VENDOR, iso, present_campaign, price, rate
+from sandbox.vendors.zexa.models.credits import Credits
+from sandbox.vendors.zexa.models.webhooks import Emitter
 
 # Seed 002's statuses, plus `paused` (out of credits mid-send: the docs' pause, shared/vendors/zexa.md).
 STATES = ("draft", "scheduled", "processing", "paused", "sent", "completed", "failed")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.core.tenant import Tenant
-from sandbox.vendors.zexa.base import VENDOR as NAME
-from sandbox.vendors.zexa.base import iso
-from sandbox.vendors.zexa.credits import BALANCE_KEY, CURRENCY
+from sandbox.vendors.zexa.models.base import VENDOR as NAME
+from sandbox.vendors.zexa.models.base import iso
+from sandbox.vendors.zexa.models.credits import BALANCE_KEY, CURRENCY
 
 
 def seed_tenant(scope: Tenant) -> None:

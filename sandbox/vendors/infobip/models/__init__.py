@@ -1,0 +1,1 @@
+"""Infobip backends: brands, campaigns, list queries, and a new tenant's reference data."""
