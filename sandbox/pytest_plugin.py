@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from sandbox.core.sandbox import Sandbox
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """freezegun must not freeze pytest's own clock, or ``--durations`` reports years for a frozen fixture."""
+    try:
+        import freezegun
+    except ImportError:  # freezegun is the user's choice, not a dependency
+        return
+    freezegun.configure(extend_ignore_list=["_pytest"])
+
+
 @pytest.fixture
 def sandbox_config() -> Config:
     """Override to change how the sandbox under test is configured."""
@@ -65,10 +74,12 @@ def sandbox_server(sandbox_app: Flask) -> Iterator[LiveSandbox]:
 
     server = make_server("127.0.0.1", 0, sandbox_app, threaded=True)
     sandbox_app.extensions["sandbox"].outbox.start()  # registered URLs get their events, as from `serve`
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # The server looks for its stop signal every poll interval: 0.5 s by default, which each teardown waited.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield LiveSandbox(f"http://127.0.0.1:{server.server_port}", sandbox_app)
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(5)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -12,8 +14,10 @@ from werkzeug.exceptions import HTTPException
 from sandbox.core.auth import auto_tenant_name
 from sandbox.core.errors import ControlError, describe_validation
 from sandbox.core.sandbox import Sandbox
+from sandbox.web.current import current_sandbox
 
 log = logging.getLogger(__name__)
+View = TypeVar("View", bound=Callable[..., Any])
 
 TENANT_NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="1-64 letters, digits, '.', '_' or '-'")
 
@@ -61,6 +65,20 @@ def required_scope(sandbox: Sandbox, values: dict[str, Any], vendor: str | None 
     if not tenant:
         raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
     return tenant
+
+
+def control(location: str = "json") -> Callable[[View], View]:
+    """A control view gets the sandbox and the call's JSON body (or query string) as arguments."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {key: request.args[key] for key in request.args} if location == "query" else raw_body()
+            return view(current_sandbox(), values, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def raw_body() -> dict[str, Any]:

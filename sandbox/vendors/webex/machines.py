@@ -34,29 +34,32 @@ def _with_settings(machine: Machine) -> Machine:
     return replace(machine, delay=_delay(machine))
 
 
-# [decided] A deployment is scheduled for 60 s, then processes for 300 s (the seeds give no figures).
+# [decided] A deployment is scheduled for 60 s, then processes for 300 s (the seeds give no figures); it ends
+# `completed`, or `failed` when that outcome is forced (control API or a scenario), for testing a client's
+# handling of a deployment that did not go out.
 DEPLOYMENT_MACHINE = _with_settings(
     Machine(
         name=DEPLOYMENT,
         collection="deployments",
-        states=("scheduled", "processing", "completed"),
+        states=("scheduled", "processing", "completed", "failed"),
         initial="scheduled",
         timed={
             "scheduled": Timed("scheduled", {"default": "processing"}),
-            "processing": Timed("processing", {"default": "completed"}),
+            "processing": Timed("processing", {"default": "completed", "failed": "failed"}),
         },
         durations={"scheduled": 60.0, "processing": 300.0},
     )
 )
 
-# Seed 004: events are "processed asynchronously"; here 1 s after they are accepted [decided].
+# Seed 004: events are "processed asynchronously", and a failure is reported in the account's error stream;
+# here an event is processed 1 s after it is accepted, or `failed` when that outcome is forced [decided].
 EVENT_MACHINE = _with_settings(
     Machine(
         name=EVENT,
         collection="events",
-        states=("accepted", "processed"),
+        states=("accepted", "processed", "failed"),
         initial="accepted",
-        timed={"accepted": Timed("processing", {"default": "processed"})},
+        timed={"accepted": Timed("processing", {"default": "processed", "failed": "failed"})},
         durations={"processing": 1.0},
     )
 )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint
 
 from sandbox.core.errors import ControlError
 from sandbox.core.sandbox import Sandbox
 from sandbox.vendors.zexa.models.base import VENDOR
 from sandbox.vendors.zexa.models.credits import Credits
-from sandbox.web.current import current_sandbox
-from sandbox.web.scope import raw_body, required_scope
+from sandbox.web.scope import control, required_scope
 
 MAX_CREDITS = 1_000_000_000
 
@@ -39,17 +38,16 @@ bp = Blueprint("zexa_control", __name__)
 
 
 @bp.get("/credits")
-def credits() -> Any:
-    sandbox = current_sandbox()
-    tenant = _tenant(sandbox, dict(request.args))
-    return jsonify(tenant=tenant, **Credits(sandbox.tenant(tenant)).view())
+@control(location="query")
+def credits(sandbox: Sandbox, query: dict[str, Any]) -> Any:
+    tenant = _tenant(sandbox, query)
+    return {"tenant": tenant, **Credits(sandbox.tenant(tenant)).view()}
 
 
 @bp.post("/credits")
-def top_up() -> Any:
+@control()
+def top_up(sandbox: Sandbox, body: dict[str, Any]) -> Any:
     """``{"tenant"|"credential", "amount": N}`` adds N credits; ``{"balance": N}`` sets the balance."""
-    sandbox = current_sandbox()
-    body = raw_body()
     unknown = sorted(set(body) - {"tenant", "credential", "amount", "balance"})
     if unknown:
         raise ControlError(400, "invalid_request", f"unknown fields {unknown}")
@@ -57,4 +55,4 @@ def top_up() -> Any:
     if (amount is None) == (balance is None):
         raise ControlError(400, "invalid_request", 'give either "amount" (a top-up) or "balance"')
     tenant = _tenant(sandbox, body)
-    return jsonify(tenant=tenant, **Credits(sandbox.tenant(tenant)).top_up(amount=amount, balance=balance))
+    return {"tenant": tenant, **Credits(sandbox.tenant(tenant)).top_up(amount=amount, balance=balance)}

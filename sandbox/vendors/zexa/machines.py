@@ -11,7 +11,7 @@ from typing import Any
 from sandbox.core.machines import Action, Machine, Timed, Transition
 from sandbox.core.store import table_name
 from sandbox.core.tenant import Tenant
-from sandbox.vendors.zexa.models.base import CAMPAIGN, VENDOR, iso, present_campaign, price, rate
+from sandbox.vendors.zexa.models.base import CAMPAIGN, VENDOR, iso, message_key, present_campaign, price, rate
 from sandbox.vendors.zexa.models.credits import Credits
 from sandbox.vendors.zexa.models.webhooks import Emitter
 
@@ -24,10 +24,6 @@ FATE_ERRORS = {
     "undeliverable": {"code": "undeliverable", "message": "The recipient cannot be reached on this channel"},
     "no_credits": {"code": "insufficient_credits", "message": "Not enough credits to dispatch the message"},
 }
-
-
-def message_key(campaign_id: str, index: int) -> str:
-    return f"{campaign_id}:{index}"
 
 
 def _unit(seed: int, campaign_id: str, index: int) -> float:

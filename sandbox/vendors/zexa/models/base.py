@@ -59,6 +59,11 @@ def present_campaign(record: Mapping[str, Any], fields: tuple[str, ...] = READ_F
     return {name: record.get(name) for name in fields}
 
 
+def message_key(campaign_id: str, index: int) -> str:
+    """A campaign's message, by its place in the recipients."""
+    return f"{campaign_id}:{index}"
+
+
 def number(value: float) -> float | int:
     """Credits as the docs show them (``4250``), with a fraction only when there is one (email costs 0.5)."""
     return int(value) if float(value).is_integer() else round(value, 6)

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.vendors.zexa.errors import error
-from sandbox.vendors.zexa.machines import message_key
 from sandbox.vendors.zexa.models.base import (
     CAMPAIGN,
     CREATED_FIELDS,
     ID_ALPHABET,
     ZexaBase,
     iso,
+    message_key,
     number,
     present_campaign,
     price,

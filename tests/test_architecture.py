@@ -1,0 +1,95 @@
+"""The house rules (CONTRIBUTING.md) as tests: layers, no cycles, no deferred imports, same rooms, sizes."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "sandbox"
+VENDORS = ("webex", "infobip", "zexa", "dailystory")
+# Only the entry points may defer imports, to keep the start fast (the CLI lists vendors without loading them).
+MAY_DEFER = {PACKAGE / "cli.py", PACKAGE / "server.py", PACKAGE / "pytest_plugin.py"}
+ROOMS = ("__init__", "routes", "schemas", "errors", "machines")  # plus models (a module, or a package past ~400 lines)
+MAX_FUNCTION_LINES = 60
+MAX_VIEWS_LINES = 200
+MAX_MODULE_LINES = 400
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    """Layers, a Flask-free core, independent vendors and acyclic siblings (pyproject's [tool.importlinter])."""
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    assert command, "import-linter is not installed (pip install -e '.[dev]')"
+    run = subprocess.run([command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_import_is_deferred_or_hidden_outside_the_entry_points(path: Path) -> None:
+    if path in MAY_DEFER:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    hidden = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top_level
+    ]
+    assert not hidden, f"{path.name}: imports inside a function or a TYPE_CHECKING block at lines {hidden}"
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_every_vendor_has_the_same_rooms(vendor: str) -> None:
+    folder = PACKAGE / "vendors" / vendor
+    for room in ROOMS:
+        assert (folder / f"{room}.py").is_file(), f"{vendor} has no {room}.py"
+    assert (folder / "models.py").is_file() != (folder / "models").is_dir(), f"{vendor}: models.py or models/"
+    spec = ast.parse((folder / "__init__.py").read_text(encoding="utf-8"))
+    defined = [node.name for node in spec.body if isinstance(node, ast.FunctionDef | ast.ClassDef)]
+    assert not defined, f"{vendor}/__init__.py holds the spec only, not {defined}"
+
+
+def test_no_vendor_keeps_an_old_room_name() -> None:
+    old = {"base.py", "machine.py", "brands.py", "campaigns.py", "listing.py", "contacts.py", "credits.py"}
+    found = [str(p.relative_to(PACKAGE)) for v in VENDORS for p in (PACKAGE / "vendors" / v).glob("*.py")]
+    assert not [name for name in found if Path(name).name in old]
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_modules_and_functions_stay_small(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    limit = MAX_VIEWS_LINES if path.name == "routes.py" else MAX_MODULE_LINES
+    assert len(source.splitlines()) <= limit, f"{path.name} is over {limit} lines: split it by resource"
+    long = [
+        (node.name, node.end_lineno - node.lineno + 1)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_vendor_code_never_reaches_for_flask_globals() -> None:
+    """Views get their tenant and body from the pipeline; renderers and hooks are functions of their arguments."""
+    offenders = []
+    for path in (PACKAGE / "vendors").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "flask":
+                names = {alias.name for alias in node.names} - {"Blueprint"}
+                if names:
+                    offenders.append(f"{path.relative_to(PACKAGE)}: {sorted(names)}")
+            if isinstance(node, ast.Name) and node.id == "current_sandbox":
+                offenders.append(f"{path.relative_to(PACKAGE)}: current_sandbox")
+    assert not offenders
