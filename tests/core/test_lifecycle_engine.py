@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from sandbox.app import create_app
+from sandbox.config import Config
 from sandbox.core.lifecycle import BOOK, LifecycleRefused, schedule_table
 from sandbox.core.machines import Action, Machine, Timed, Transition
 from sandbox.core.sandbox import Sandbox
@@ -42,9 +46,17 @@ TOY = Machine(
 )
 
 
+@pytest.fixture(scope="module")
+def app() -> Iterator[Flask]:
+    """The module's app knows the toy machine from the start; reset() keeps registered machines."""
+    app = create_app(Config(memory=True, seed=1234))
+    app.extensions["sandbox"].lifecycles.register(TOY)
+    yield app
+    app.extensions["sandbox"].close()
+
+
 @pytest.fixture
 def toy(sandbox: Sandbox) -> Sandbox:
-    sandbox.lifecycles.register(TOY)
     entered.clear()
     return sandbox
 
@@ -67,22 +79,20 @@ def advance(client: Any, seconds: float, tenant: str | None = TENANT) -> dict[st
     return response.json
 
 
-def test_a_tracked_record_starts_in_the_initial_state_and_waits_for_an_action(
-    toy: Sandbox, sandbox_client: Any
-) -> None:
+def test_a_tracked_record_starts_in_the_initial_state_and_waits_for_an_action(toy: Sandbox, client: Any) -> None:
     assert make(toy, "a")["status"] == "NEW"
-    advance(sandbox_client, 10_000)
+    advance(client, 10_000)
     assert state(toy, "a") == "NEW"
     assert entered == [("a", None, "NEW", "created")]
 
 
-def test_timed_steps_fall_due_in_time_order_each_at_its_own_moment(toy: Sandbox, sandbox_client: Any) -> None:
+def test_timed_steps_fall_due_in_time_order_each_at_its_own_moment(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     start = toy.clock.now(TENANT)
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 9.5)
+    advance(client, 9.5)
     assert state(toy, "a") == "QUEUED"
-    moved = advance(sandbox_client, 1000)
+    moved = advance(client, 1000)
     assert moved["transitions"] == 2
     assert state(toy, "a") == "DONE"
     history = toy.lifecycles.history("webex.toy", TENANT, "a")
@@ -93,38 +103,36 @@ def test_timed_steps_fall_due_in_time_order_each_at_its_own_moment(toy: Sandbox,
     assert toy.store.get(table_name("webex", "toys", TENANT), "a")["modified"] == history[-1]["at"]
 
 
-def test_two_records_interleave_in_time_order(toy: Sandbox, sandbox_client: Any) -> None:
+def test_two_records_interleave_in_time_order(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     make(toy, "b")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 5)
+    advance(client, 5)
     toy.lifecycles.trigger("webex.toy", TENANT, "b", "submit")
     entered.clear()
-    advance(sandbox_client, 500)
+    advance(client, 500)
     assert [(key, target) for key, _, target, _ in entered] == [
         ("a", "REVIEW"), ("b", "REVIEW"), ("a", "DONE"), ("b", "DONE"),
     ]  # fmt: skip
 
 
-def test_content_rules_choose_the_branch_and_actions_check_their_source_state(
-    toy: Sandbox, sandbox_client: Any
-) -> None:
+def test_content_rules_choose_the_branch_and_actions_check_their_source_state(toy: Sandbox, client: Any) -> None:
     make(toy, "bad", text="a bad one")
     with pytest.raises(LifecycleRefused):
         toy.lifecycles.trigger("webex.toy", TENANT, "bad", "appeal")
     toy.lifecycles.trigger("webex.toy", TENANT, "bad", "submit")
-    advance(sandbox_client, 200)
+    advance(client, 200)
     assert state(toy, "bad") == "REFUSED"
     with pytest.raises(LifecycleRefused) as refused:
         toy.lifecycles.trigger("webex.toy", TENANT, "bad", "submit")
     assert refused.value.state == "REFUSED"
     toy.lifecycles.trigger("webex.toy", TENANT, "bad", "appeal")
-    advance(sandbox_client, 200)
+    advance(client, 200)
     assert state(toy, "bad") == "REFUSED"  # the content has not changed, so the rule refuses again
 
 
-def test_immediate_mode_jumps_to_the_end_inside_the_action(toy: Sandbox, sandbox_client: Any) -> None:
-    response = sandbox_client.post(
+def test_immediate_mode_jumps_to_the_end_inside_the_action(toy: Sandbox, client: Any) -> None:
+    response = client.post(
         "/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "immediate"}
     )
     assert response.status_code == 200, response.json
@@ -132,96 +140,96 @@ def test_immediate_mode_jumps_to_the_end_inside_the_action(toy: Sandbox, sandbox
     assert toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")["status"] == "DONE"
 
 
-def test_manual_mode_moves_one_step_per_read(toy: Sandbox, sandbox_client: Any) -> None:
-    sandbox_client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "manual"})
+def test_manual_mode_moves_one_step_per_read(toy: Sandbox, client: Any) -> None:
+    client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "manual"})
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 10_000)
+    advance(client, 10_000)
     assert state(toy, "a") == "QUEUED"  # time alone does nothing in manual mode
     assert toy.lifecycles.observe("webex.toy", TENANT, "a")["status"] == "REVIEW"
     assert toy.lifecycles.observe("webex.toy", TENANT, "a")["status"] == "DONE"
     assert toy.lifecycles.observe("webex.toy", TENANT, "a")["status"] == "DONE"
 
 
-def test_switching_back_to_time_mode_retimes_pending_records(toy: Sandbox, sandbox_client: Any) -> None:
-    sandbox_client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "manual"})
+def test_switching_back_to_time_mode_retimes_pending_records(toy: Sandbox, client: Any) -> None:
+    client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "manual"})
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 5)
-    sandbox_client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "time"})
+    advance(client, 5)
+    client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "mode": "time"})
     assert state(toy, "a") == "QUEUED"
-    advance(sandbox_client, 5)
+    advance(client, 5)
     assert state(toy, "a") == "REVIEW"
 
 
-def test_durations_are_configurable_per_tenant_and_retime_pending_steps(toy: Sandbox, sandbox_client: Any) -> None:
+def test_durations_are_configurable_per_tenant_and_retime_pending_steps(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    response = sandbox_client.post(
+    response = client.post(
         "/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "durations": {"queue": 1}}
     )
     assert response.json["config"]["durations"] == {"queue": 1.0, "review": 100}
-    advance(sandbox_client, 1)
+    advance(client, 1)
     assert state(toy, "a") == "REVIEW"
-    other = sandbox_client.get("/_sandbox/lifecycles?tenant=someone-else").json
+    other = client.get("/_sandbox/lifecycles?tenant=someone-else").json
     toy_config = next(m for m in other["lifecycles"] if m["name"] == "webex.toy")["config"]
     assert toy_config["durations"]["queue"] == 10
 
 
-def test_a_forced_outcome_for_the_tenant_wins_over_content_rules(toy: Sandbox, sandbox_client: Any) -> None:
-    sandbox_client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "outcome": "refused"})
+def test_a_forced_outcome_for_the_tenant_wins_over_content_rules(toy: Sandbox, client: Any) -> None:
+    client.post("/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "outcome": "refused"})
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 200)
+    advance(client, 200)
     assert state(toy, "a") == "REFUSED"
 
 
-def test_a_forced_outcome_for_one_record_wins_over_the_tenants(toy: Sandbox, sandbox_client: Any) -> None:
+def test_a_forced_outcome_for_one_record_wins_over_the_tenants(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     make(toy, "b")
-    response = sandbox_client.post(
+    response = client.post(
         "/_sandbox/lifecycles", json={"tenant": TENANT, "lifecycle": "webex.toy", "id": "a", "outcome": "refused"}
     )
     assert response.status_code == 200, response.json
     for key in ("a", "b"):
         toy.lifecycles.trigger("webex.toy", TENANT, key, "submit")
-    advance(sandbox_client, 200)
+    advance(client, 200)
     assert (state(toy, "a"), state(toy, "b")) == ("REFUSED", "DONE")
 
 
-def test_a_scenario_requested_outcome_is_adopted_by_the_record_it_touches(toy: Sandbox, sandbox_client: Any) -> None:
+def test_a_scenario_requested_outcome_is_adopted_by_the_record_it_touches(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit", requested="refused")
-    advance(sandbox_client, 200)
+    advance(client, 200)
     assert state(toy, "a") == "REFUSED"
 
 
-def test_a_global_advance_moves_every_tenant(toy: Sandbox, sandbox_client: Any) -> None:
+def test_a_global_advance_moves_every_tenant(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 200, tenant=None)
+    advance(client, 200, tenant=None)
     assert state(toy, "a") == "DONE"
 
 
-def test_the_schedule_survives_a_reload_and_a_tenant_reset_drops_it(toy: Sandbox, sandbox_client: Any) -> None:
+def test_the_schedule_survives_a_reload_and_a_tenant_reset_drops_it(toy: Sandbox, client: Any) -> None:
     make(toy, "a")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
     toy.lifecycles.reload()  # what a restart does with the stored schedule
-    advance(sandbox_client, 20)
+    advance(client, 20)
     assert state(toy, "a") == "REVIEW"
     assert toy.store.count(schedule_table(TENANT)) == 1
-    sandbox_client.post("/_sandbox/reset", json={"tenant": TENANT})
+    client.post("/_sandbox/reset", json={"tenant": TENANT})
     assert toy.store.count(schedule_table(TENANT)) == 0
-    advance(sandbox_client, 200)  # nothing left to move, nothing fails
+    advance(client, 200)  # nothing left to move, nothing fails
 
 
-def test_superseded_steps_are_skipped(toy: Sandbox, sandbox_client: Any) -> None:
+def test_superseded_steps_are_skipped(toy: Sandbox, client: Any) -> None:
     make(toy, "a", text="bad")
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "submit")
-    advance(sandbox_client, 200)
+    advance(client, 200)
     toy.lifecycles.trigger("webex.toy", TENANT, "a", "appeal")
     toy.store.update(table_name("webex", "toys", TENANT), "a", {"text": "fixed"})
-    advance(sandbox_client, 200)
+    advance(client, 200)
     assert state(toy, "a") == "DONE"
     record = toy.store.get(table_name("webex", "toys", TENANT), "a")
     assert record[BOOK]["pending"] is False and record[BOOK]["due"] is None
@@ -243,9 +251,9 @@ def test_superseded_steps_are_skipped(toy: Sandbox, sandbox_client: Any) -> None
     ],
 )
 def test_bad_lifecycle_calls_are_refused_with_a_reason(
-    toy: Sandbox, sandbox_client: Any, body: dict[str, Any], status: int, fragment: str
+    toy: Sandbox, client: Any, body: dict[str, Any], status: int, fragment: str
 ) -> None:
-    response = sandbox_client.post("/_sandbox/lifecycles", json=body)
+    response = client.post("/_sandbox/lifecycles", json=body)
     assert response.status_code == status
     assert fragment in response.json["message"]
 
@@ -257,8 +265,8 @@ def test_a_machine_with_an_undeclared_duration_or_state_is_refused_at_declaratio
         Machine("x.y", "ys", ("A", "B"), "A", actions={"go": Action(frozenset({"A"}), "C")})
 
 
-def test_get_lifecycles_describes_each_machine(toy: Sandbox, sandbox_client: Any) -> None:
-    described = sandbox_client.get("/_sandbox/lifecycles").json["lifecycles"]
+def test_get_lifecycles_describes_each_machine(toy: Sandbox, client: Any) -> None:
+    described = client.get("/_sandbox/lifecycles").json["lifecycles"]
     toy_view = next(m for m in described if m["name"] == "webex.toy")
     assert toy_view["outcomes"] == ["refused"]
     assert toy_view["actions"]["submit"] == {"from": ["NEW"], "to": "QUEUED"}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from sandbox.app import create_app
 from sandbox.config import Config
 
 DEMO = "demo-webex-api-key-0001"
@@ -63,71 +66,75 @@ def assert_all(responses: dict[str, Any], status: int, body: dict[str, Any]) -> 
 
 
 # -- isolation ---------------------------------------------------------------------------------------------
-def test_two_keys_never_see_each_others_campaigns(sandbox_client: FlaskClient) -> None:
-    alice, bob = "alice-isolated-key-01", "bob-isolated-key-0001"
-    alice_id = create_campaign(sandbox_client, alice, "Alice's")
-    bob_id = create_campaign(sandbox_client, bob, "Bob's")
+def test_two_keys_never_see_each_others_campaigns(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    alice, bob = fresh_key("webex"), fresh_key("webex")
+    alice_id = create_campaign(client, alice, "Alice's")
+    bob_id = create_campaign(client, bob, "Bob's")
 
-    alice_list = sandbox_client.get(CAMPAIGNS, headers=auth(alice)).get_json()
-    bob_list = sandbox_client.get(CAMPAIGNS, headers=auth(bob)).get_json()
-    demo_list = sandbox_client.get(CAMPAIGNS, headers=auth(DEMO)).get_json()
+    alice_list = client.get(CAMPAIGNS, headers=auth(alice)).get_json()
+    bob_list = client.get(CAMPAIGNS, headers=auth(bob)).get_json()
+    demo_list = client.get(CAMPAIGNS, headers=auth(DEMO)).get_json()
 
     assert [(c["id"], c["name"]) for c in alice_list] == [(alice_id, "Alice's")]
     assert [(c["id"], c["name"]) for c in bob_list] == [(bob_id, "Bob's")]
     assert demo_list == []
     for key, foreign in ((bob, alice_id), (alice, bob_id), (DEMO, alice_id)):
-        got = sandbox_client.get(f"{CAMPAIGNS}/{foreign}", headers=auth(key))
+        got = client.get(f"{CAMPAIGNS}/{foreign}", headers=auth(key))
         assert (got.status_code, got.get_json()["code"]) == (404, 404)
-        updated = sandbox_client.put(f"{CAMPAIGNS}/{foreign}", json=campaign_body("Hijacked"), headers=auth(key))
+        updated = client.put(f"{CAMPAIGNS}/{foreign}", json=campaign_body("Hijacked"), headers=auth(key))
         assert (updated.status_code, updated.get_json()["code"]) == (404, 404)
-    own = sandbox_client.get(f"{CAMPAIGNS}/{alice_id}", headers=auth(alice))
+    own = client.get(f"{CAMPAIGNS}/{alice_id}", headers=auth(alice))
     assert (own.status_code, own.get_json()["name"]) == (200, "Alice's")
 
 
-def test_keys_of_one_tenant_share_its_data(sandbox_client: FlaskClient) -> None:
-    make_key(sandbox_client, "shared-tenant-key-01", tenant="shared")
-    make_key(sandbox_client, "shared-tenant-key-02", tenant="shared")
+def test_keys_of_one_tenant_share_its_data(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    first, second, outsider = fresh_key("webex"), fresh_key("webex"), fresh_key("webex")
+    make_key(client, first, tenant="shared")
+    make_key(client, second, tenant="shared")
 
-    campaign_id = create_campaign(sandbox_client, "shared-tenant-key-01", "Shared")
+    campaign_id = create_campaign(client, first, "Shared")
 
-    got = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth("shared-tenant-key-02"))
+    got = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth(second))
     assert (got.status_code, got.get_json()["name"]) == (200, "Shared")
-    lost = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth("not-shared-tenant-01"))
+    lost = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth(outsider))
     assert lost.status_code == 404
 
 
-def test_same_name_is_allowed_in_two_tenants_but_409_within_one(sandbox_client: FlaskClient) -> None:
-    create_campaign(sandbox_client, "name-tenant-one-key", "Spring sale")
-    create_campaign(sandbox_client, "name-tenant-two-key", "Spring sale")
+def test_same_name_is_allowed_in_two_tenants_but_409_within_one(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    one, two = fresh_key("webex"), fresh_key("webex")
+    create_campaign(client, one, "Spring sale")
+    create_campaign(client, two, "Spring sale")
 
-    duplicate = sandbox_client.post(CAMPAIGNS, json=campaign_body("Spring sale"), headers=auth("name-tenant-one-key"))
+    duplicate = client.post(CAMPAIGNS, json=campaign_body("Spring sale"), headers=auth(one))
 
     assert duplicate.status_code == 409
     assert duplicate.get_json() == {
         "code": 409,
         "description": "Failed to add the campaign as the campaign with the given campaign name already exists.",
     }
-    assert len(sandbox_client.get(CAMPAIGNS, headers=auth("name-tenant-one-key")).get_json()) == 1
+    assert len(client.get(CAMPAIGNS, headers=auth(one)).get_json()) == 1
 
 
 # -- grants ------------------------------------------------------------------------------------------------
-def test_campaigns_only_key_is_refused_by_the_event_api(sandbox_client: FlaskClient) -> None:
-    make_key(sandbox_client, "granted-campaigns-01", grants=["campaigns"])
+def test_campaigns_only_key_is_refused_by_the_event_api(client: FlaskClient) -> None:
+    make_key(client, "granted-campaigns-01", grants=["campaigns"])
 
-    events = sandbox_client.post(EVENTS, json=event_body(), headers=auth("granted-campaigns-01"))
-    campaigns = sandbox_client.get(CAMPAIGNS, headers=auth("granted-campaigns-01"))
+    events = client.post(EVENTS, json=event_body(), headers=auth("granted-campaigns-01"))
+    campaigns = client.get(CAMPAIGNS, headers=auth("granted-campaigns-01"))
 
     assert (events.status_code, events.get_json()) == (401, NOT_ALLOWED)
     assert campaigns.status_code == 200
-    create_campaign(sandbox_client, "granted-campaigns-01", "Allowed")
+    create_campaign(client, "granted-campaigns-01", "Allowed")
 
 
-def test_events_only_key_is_refused_by_the_campaign_api(sandbox_client: FlaskClient) -> None:
-    make_key(sandbox_client, "granted-events-0001", grants=["events"])
+def test_events_only_key_is_refused_by_the_campaign_api(client: FlaskClient) -> None:
+    make_key(client, "granted-events-0001", grants=["events"])
 
-    events = sandbox_client.post(EVENTS, json=event_body(), headers=auth("granted-events-0001"))
-    listing = sandbox_client.get(CAMPAIGNS, headers=auth("granted-events-0001"))
-    creating = sandbox_client.post(CAMPAIGNS, json=campaign_body("No"), headers=auth("granted-events-0001"))
+    events = client.post(EVENTS, json=event_body(), headers=auth("granted-events-0001"))
+    listing = client.get(CAMPAIGNS, headers=auth("granted-events-0001"))
+    creating = client.post(CAMPAIGNS, json=campaign_body("No"), headers=auth("granted-events-0001"))
 
     assert events.status_code == 200
     assert events.get_json()["transaction-id"]
@@ -135,10 +142,10 @@ def test_events_only_key_is_refused_by_the_campaign_api(sandbox_client: FlaskCli
     assert (creating.status_code, creating.get_json()) == (401, NOT_ALLOWED)
 
 
-def test_key_with_no_grants_reaches_nothing(sandbox_client: FlaskClient) -> None:
-    make_key(sandbox_client, "granted-nothing-001", grants=[])
+def test_key_with_no_grants_reaches_nothing(client: FlaskClient) -> None:
+    make_key(client, "granted-nothing-001", grants=[])
 
-    assert_all(call_both_apis(sandbox_client, auth("granted-nothing-001")), 401, NOT_ALLOWED)
+    assert_all(call_both_apis(client, auth("granted-nothing-001")), 401, NOT_ALLOWED)
 
 
 @pytest.mark.parametrize(
@@ -148,9 +155,9 @@ def test_key_with_no_grants_reaches_nothing(sandbox_client: FlaskClient) -> None
         ("demo-webex-events-only-0003", (401, 200), 430),
     ],
 )
-def test_fixture_keys_with_grants(sandbox_client: FlaskClient, secret: str, status: tuple[int, int], code: int) -> None:
-    campaigns = sandbox_client.get(CAMPAIGNS, headers=auth(secret))
-    events = sandbox_client.post(EVENTS, json=event_body(), headers=auth(secret))
+def test_fixture_keys_with_grants(client: FlaskClient, secret: str, status: tuple[int, int], code: int) -> None:
+    campaigns = client.get(CAMPAIGNS, headers=auth(secret))
+    events = client.post(EVENTS, json=event_body(), headers=auth(secret))
 
     assert (campaigns.status_code, events.status_code) == status
     refused = campaigns if campaigns.status_code == 401 else events
@@ -159,29 +166,29 @@ def test_fixture_keys_with_grants(sandbox_client: FlaskClient, secret: str, stat
 
 # -- revoked, expired, malformed --------------------------------------------------------------------------------
 @pytest.mark.parametrize("flag", ["revoked", "expired"])
-def test_revoked_and_expired_control_keys_fail_with_498_on_both_apis(sandbox_client: FlaskClient, flag: str) -> None:
+def test_revoked_and_expired_control_keys_fail_with_498_on_both_apis(client: FlaskClient, flag: str) -> None:
     secret = f"flagged-{flag}-key-01"
-    make_key(sandbox_client, secret, **{flag: True})
+    make_key(client, secret, **{flag: True})
 
-    assert_all(call_both_apis(sandbox_client, auth(secret)), 401, INVALID_TOKEN)
+    assert_all(call_both_apis(client, auth(secret)), 401, INVALID_TOKEN)
 
 
 @pytest.mark.parametrize("secret", ["demo-webex-revoked-key-0004", "demo-webex-expired-key-0005"])
-def test_revoked_and_expired_fixture_keys_fail_with_498_on_both_apis(sandbox_client: FlaskClient, secret: str) -> None:
-    assert_all(call_both_apis(sandbox_client, auth(secret)), 401, INVALID_TOKEN)
+def test_revoked_and_expired_fixture_keys_fail_with_498_on_both_apis(client: FlaskClient, secret: str) -> None:
+    assert_all(call_both_apis(client, auth(secret)), 401, INVALID_TOKEN)
 
 
-def test_revoking_a_working_key_takes_effect_at_once(sandbox_client: FlaskClient) -> None:
-    make_key(sandbox_client, "soon-revoked-key-01", tenant="revocation")
-    campaign_id = create_campaign(sandbox_client, "soon-revoked-key-01", "Before revocation")
+def test_revoking_a_working_key_takes_effect_at_once(client: FlaskClient) -> None:
+    make_key(client, "soon-revoked-key-01", tenant="revocation")
+    campaign_id = create_campaign(client, "soon-revoked-key-01", "Before revocation")
 
-    again = sandbox_client.post(
+    again = client.post(
         "/_sandbox/credentials",
         json={"vendor": "webex", "secret": "soon-revoked-key-01", "tenant": "revocation", "revoked": True},
     )
 
     assert again.status_code == 200
-    got = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth("soon-revoked-key-01"))
+    got = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth("soon-revoked-key-01"))
     assert (got.status_code, got.get_json()) == (401, INVALID_TOKEN)
 
 
@@ -216,50 +223,55 @@ def test_revoking_a_working_key_takes_effect_at_once(sandbox_client: FlaskClient
         "other-header",
     ],
 )
-def test_missing_or_malformed_credentials_fail_with_498(sandbox_client: FlaskClient, headers: dict[str, str]) -> None:
-    assert_all(call_both_apis(sandbox_client, headers), 401, INVALID_TOKEN)
+def test_missing_or_malformed_credentials_fail_with_498(client: FlaskClient, headers: dict[str, str]) -> None:
+    assert_all(call_both_apis(client, headers), 401, INVALID_TOKEN)
 
     # A malformed key never gets a tenant of its own.
-    secrets = {c["secret"] for c in sandbox_client.get("/_sandbox/credentials").get_json()["credentials"]}
+    secrets = {c["secret"] for c in client.get("/_sandbox/credentials").get_json()["credentials"]}
     assert not any(secret.startswith(("abc", "k" * 10, "key-with")) for secret in secrets)
 
 
-def test_bearer_scheme_is_case_insensitive(sandbox_client: FlaskClient) -> None:
-    assert sandbox_client.get(CAMPAIGNS, headers={"authorization": f"bearer {DEMO}"}).status_code == 200
+def test_bearer_scheme_is_case_insensitive(client: FlaskClient) -> None:
+    assert client.get(CAMPAIGNS, headers={"authorization": f"bearer {DEMO}"}).status_code == 200
 
 
 class TestStrictMode:
-    @pytest.fixture
-    def sandbox_config(self) -> Config:
-        return Config(memory=True, strict=True)
+    @pytest.fixture(scope="class")
+    @classmethod
+    def app(cls) -> Iterator[Flask]:
+        app = create_app(Config(memory=True, strict=True))
+        yield app
+        app.extensions["sandbox"].close()
 
-    def test_an_unknown_well_formed_key_is_refused(self, sandbox_client: FlaskClient) -> None:
-        assert_all(call_both_apis(sandbox_client, auth("well-formed-but-unknown")), 401, INVALID_TOKEN)
+    def test_an_unknown_well_formed_key_is_refused(self, client: FlaskClient) -> None:
+        assert_all(call_both_apis(client, auth("well-formed-but-unknown")), 401, INVALID_TOKEN)
 
-        secrets = {c["secret"] for c in sandbox_client.get("/_sandbox/credentials").get_json()["credentials"]}
+        secrets = {c["secret"] for c in client.get("/_sandbox/credentials").get_json()["credentials"]}
         assert "well-formed-but-unknown" not in secrets
 
-    def test_the_demo_key_works(self, sandbox_client: FlaskClient) -> None:
-        create_campaign(sandbox_client, DEMO, "Strict")
-        assert sandbox_client.post(EVENTS, json=event_body(), headers=auth(DEMO)).status_code == 200
+    def test_the_demo_key_works(self, client: FlaskClient) -> None:
+        create_campaign(client, DEMO, "Strict")
+        assert client.post(EVENTS, json=event_body(), headers=auth(DEMO)).status_code == 200
 
-    def test_a_key_made_through_the_control_api_works(self, sandbox_client: FlaskClient) -> None:
-        make_key(sandbox_client, "strict-mode-made-key")
+    def test_a_key_made_through_the_control_api_works(self, client: FlaskClient) -> None:
+        make_key(client, "strict-mode-made-key")
 
-        create_campaign(sandbox_client, "strict-mode-made-key", "Made")
-        assert [c["name"] for c in sandbox_client.get(CAMPAIGNS, headers=auth(DEMO)).get_json()] == []
+        create_campaign(client, "strict-mode-made-key", "Made")
+        assert [c["name"] for c in client.get(CAMPAIGNS, headers=auth(DEMO)).get_json()] == []
 
 
 # -- a fresh tenant's reference data ------------------------------------------------------------------------
-def test_a_fresh_auto_tenant_starts_with_the_reference_data(sandbox_client: FlaskClient) -> None:
-    key = "fresh-auto-tenant-key"
+def test_a_fresh_auto_tenant_starts_with_the_reference_data(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("webex")
 
-    create_campaign(sandbox_client, key, "Uses category Others")
-    event = sandbox_client.post(EVENTS, json=event_body(account="42", firstname="Jane"), headers=auth(key))
+    create_campaign(client, key, "Uses category Others")
+    event = client.post(EVENTS, json=event_body(account="42", firstname="Jane"), headers=auth(key))
 
     assert event.status_code == 200
     assert event.get_json()["transaction-id"]
-    tables = sandbox_client.get(f"/_sandbox/state?credential={key}").get_json()["tables"]
+    tables = client.get(f"/_sandbox/state?credential={key}").get_json()["tables"]
     tenant = next(name.rpartition("/")[2] for name in tables if name.startswith("webex.categories/"))
     assert tenant != "demo"
     assert "Others" in tables[f"webex.categories/{tenant}"]
@@ -267,28 +279,31 @@ def test_a_fresh_auto_tenant_starts_with_the_reference_data(sandbox_client: Flas
     assert definition["mandatoryParams"] == ["account"]
 
 
-def test_a_fresh_auto_tenant_enforces_the_seed_event_definition(sandbox_client: FlaskClient) -> None:
-    key = "fresh-auto-tenant-key-2"
+def test_a_fresh_auto_tenant_enforces_the_seed_event_definition(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("webex")
 
-    missing = sandbox_client.post(EVENTS, json=event_body(firstname="Jane"), headers=auth(key))
-    unknown_category = sandbox_client.post(CAMPAIGNS, json=campaign_body("X", category="Nope"), headers=auth(key))
+    missing = client.post(EVENTS, json=event_body(firstname="Jane"), headers=auth(key))
+    unknown_category = client.post(CAMPAIGNS, json=campaign_body("X", category="Nope"), headers=auth(key))
 
     assert (missing.status_code, missing.get_json()["code"]) == (500, 1002)
     assert (unknown_category.status_code, unknown_category.get_json()["code"]) == (400, 400)
 
 
-def test_reference_data_is_a_copy_per_tenant(sandbox_client: FlaskClient) -> None:
+def test_reference_data_is_a_copy_per_tenant(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
     """Changing one tenant's reference data (here through a state import) leaves the others alone."""
-    create_campaign(sandbox_client, "copy-tenant-one-key", "One")
-    create_campaign(sandbox_client, "copy-tenant-two-key", "Two")
-    state = sandbox_client.get("/_sandbox/state").get_json()
-    one = sandbox_client.get("/_sandbox/state?credential=copy-tenant-one-key").get_json()["tables"]
+    one_key, two_key = fresh_key("webex"), fresh_key("webex")
+    create_campaign(client, one_key, "One")
+    create_campaign(client, two_key, "Two")
+    state = client.get("/_sandbox/state").get_json()
+    one = client.get(f"/_sandbox/state?credential={one_key}").get_json()["tables"]
     one_categories = next(name for name in one if name.startswith("webex.categories/"))
     del state["tables"][one_categories]["Others"]
-    assert sandbox_client.put("/_sandbox/state", json=state).status_code == 200
+    assert client.put("/_sandbox/state", json=state).status_code == 200
 
-    refused = sandbox_client.post(CAMPAIGNS, json=campaign_body("Again"), headers=auth("copy-tenant-one-key"))
-    allowed = sandbox_client.post(CAMPAIGNS, json=campaign_body("Again"), headers=auth("copy-tenant-two-key"))
+    refused = client.post(CAMPAIGNS, json=campaign_body("Again"), headers=auth(one_key))
+    allowed = client.post(CAMPAIGNS, json=campaign_body("Again"), headers=auth(two_key))
 
     assert refused.status_code == 400
     assert allowed.status_code == 200

@@ -1,4 +1,4 @@
-"""The real command line: serve on a socket, persist across restarts, usage errors, help; Host routing."""
+"""The real command line: serve on a socket, persist across restarts, usage errors, help."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from flask.testing import FlaskClient
 from live_helpers import HTTP_TIMEOUT, START_TIMEOUT, ServerProcess
 
 DEMO = "demo-webex-api-key-0001"
@@ -141,49 +139,3 @@ def test_help_lists_the_serve_options(entry: str) -> None:
     assert serve_help.returncode == 0
     for option in ("--host", "--port", "--memory", "--data-dir", "--fixtures"):
         assert option in serve_help.stdout
-
-
-# -- Host-header routing (in process) -------------------------------------------------------------------------------
-@pytest.mark.parametrize("host", ["acme.webexcampaign.io", "ACME.WebexCampaign.io:443", "webexcampaign.io"])
-def test_a_vendor_host_reaches_the_vendor_without_the_prefix(sandbox_client: FlaskClient, host: str) -> None:
-    created = sandbox_client.post("/webex/v1/campaigns", json=CAMPAIGN, headers=AUTH)
-    assert created.status_code == 200
-
-    response = sandbox_client.get("/v1/campaigns", headers={**AUTH, "Host": host})
-
-    assert response.status_code == 200
-    assert [campaign["id"] for campaign in response.get_json()] == [created.get_json()["id"]]
-    entry = sandbox_client.get("/_sandbox/requests?limit=1").get_json()["requests"][-1]
-    assert (entry["vendor"], entry["path"], entry["operation"]) == ("webex", "/v1/campaigns", "list_campaigns")
-
-
-def test_the_event_api_is_reached_by_host(sandbox_client: FlaskClient) -> None:
-    body: dict[str, Any] = {
-        "event-id": "evt_14296935520105",
-        "event-key": "j@example.com",
-        "event-params": {"account": "1"},
-    }
-
-    response = sandbox_client.post(
-        "/campaignapi/resources/v3/events", json=body, headers={**AUTH, "Host": "acme.webexcampaign.io"}
-    )
-
-    assert response.status_code == 200
-    assert response.get_json()["transaction-id"]
-
-
-def test_vendor_auth_and_errors_apply_through_host_routing(sandbox_client: FlaskClient) -> None:
-    unauthorised = sandbox_client.get("/v1/campaigns", headers={"Host": "acme.webexcampaign.io"})
-    missing = sandbox_client.get("/v1/campaigns/123", headers={**AUTH, "Host": "acme.webexcampaign.io"})
-
-    assert (unauthorised.status_code, unauthorised.get_json()["code"]) == (401, 498)
-    assert (missing.status_code, missing.get_json()["code"]) == (404, 404)
-
-
-@pytest.mark.parametrize("host", ["localhost", "127.0.0.1:8700", "example.com", "webexcampaign.io.evil.test"])
-def test_other_hosts_are_not_routed(sandbox_client: FlaskClient, host: str) -> None:
-    response = sandbox_client.get("/v1/campaigns", headers={**AUTH, "Host": host})
-
-    assert response.status_code == 404
-    assert response.get_json()["error"] == "not_found"  # the sandbox's own 404, not Webex's
-    assert sandbox_client.get("/_sandbox/health", headers={"Host": host}).status_code == 200

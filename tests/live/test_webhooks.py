@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from zexa_helpers import receiver, wait_until
+from live_helpers import receiver, wait_until
 
 from sandbox.core.outbox import pending_table
 from sandbox.core.sandbox import Sandbox
@@ -54,14 +54,14 @@ def test_a_delivery_is_posted_with_its_body_and_headers(sandbox: Sandbox) -> Non
     assert sandbox.store.count(pending_table(TENANT)) == 0
 
 
-def test_a_non_2xx_answer_is_retried_after_the_backoff(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
-    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [30]})
+def test_a_non_2xx_answer_is_retried_after_the_backoff(sandbox: Sandbox, client: FlaskClient) -> None:
+    client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [30]})
     with receiver(500) as hook:
         delivery_id = enqueue(sandbox, hook.url)
         sandbox.outbox.deliver_due()
         waiting = delivery(sandbox, delivery_id)
         assert sandbox.outbox.deliver_due() == 0  # not due for 30 s
-        fast(sandbox_client)
+        fast(client)
         sandbox.store.put(pending_table(TENANT), delivery_id, {"stream": "wh_1", "due": 0})
         sandbox.outbox.deliver_due()
 
@@ -73,8 +73,8 @@ def test_a_non_2xx_answer_is_retried_after_the_backoff(sandbox: Sandbox, sandbox
     assert [a["status_code"] for a in found["attempts"]] == [500, 200]
 
 
-def test_the_backoff_grows_then_its_last_value_repeats(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
-    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [100, 1000]})
+def test_the_backoff_grows_then_its_last_value_repeats(sandbox: Sandbox, client: FlaskClient) -> None:
+    client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [100, 1000]})
     waits = []
     with receiver(500, 500, 500) as hook:
         delivery_id = enqueue(sandbox, hook.url)
@@ -90,9 +90,9 @@ def test_the_backoff_grows_then_its_last_value_repeats(sandbox: Sandbox, sandbox
 
 
 def test_a_stream_keeps_its_order_while_its_head_waits_and_other_streams_go_on(
-    sandbox: Sandbox, sandbox_client: FlaskClient
+    sandbox: Sandbox, client: FlaskClient
 ) -> None:
-    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [30]})
+    client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [30]})
     with receiver(503) as hook:
         first = enqueue(sandbox, hook.url, event="one", stream="wh_a")
         second = enqueue(sandbox, hook.url, event="two", stream="wh_a")
@@ -107,10 +107,8 @@ def test_a_stream_keeps_its_order_while_its_head_waits_and_other_streams_go_on(
     assert delivery(sandbox, other)["status"] == "delivered"
 
 
-def test_after_max_attempts_a_delivery_fails_and_its_stream_moves_on(
-    sandbox: Sandbox, sandbox_client: FlaskClient
-) -> None:
-    fast(sandbox_client, max_attempts=3)
+def test_after_max_attempts_a_delivery_fails_and_its_stream_moves_on(sandbox: Sandbox, client: FlaskClient) -> None:
+    fast(client, max_attempts=3)
     with receiver(500, 500, 500) as hook:
         first = enqueue(sandbox, hook.url, event="one")
         second = enqueue(sandbox, hook.url, event="two")
@@ -124,8 +122,8 @@ def test_after_max_attempts_a_delivery_fails_and_its_stream_moves_on(
     assert delivery(sandbox, second)["status"] == "delivered"
 
 
-def test_a_connection_error_is_recorded_and_retried(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
-    fast(sandbox_client, max_attempts=2)
+def test_a_connection_error_is_recorded_and_retried(sandbox: Sandbox, client: FlaskClient) -> None:
+    fast(client, max_attempts=2)
     delivery_id = enqueue(sandbox, closed_port_url())
     sandbox.outbox.deliver_due()
     sandbox.outbox.deliver_due()
@@ -135,8 +133,8 @@ def test_a_connection_error_is_recorded_and_retried(sandbox: Sandbox, sandbox_cl
     assert "ConnectionError" in found["attempts"][0]["error"]
 
 
-def test_each_attempt_times_out(sandbox: Sandbox, sandbox_client: FlaskClient, monkeypatch: Any) -> None:
-    fast(sandbox_client, max_attempts=1, timeout_seconds=0.2)
+def test_each_attempt_times_out(sandbox: Sandbox, client: FlaskClient, monkeypatch: Any) -> None:
+    fast(client, max_attempts=1, timeout_seconds=0.2)
     with socket.socket() as silent:  # accepts the connection and never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen()
@@ -157,8 +155,8 @@ def test_a_non_http_url_is_never_delivered(sandbox: Sandbox, url: str) -> None:
     assert len(found["attempts"]) == 1 and "never delivered" in found["attempts"][0]["error"]
 
 
-def test_a_redirect_is_not_followed(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
-    fast(sandbox_client, max_attempts=1)
+def test_a_redirect_is_not_followed(sandbox: Sandbox, client: FlaskClient) -> None:
+    fast(client, max_attempts=1)
     with receiver(302) as hook:
         delivery_id = enqueue(sandbox, hook.url)
         sandbox.outbox.deliver_due()
@@ -167,18 +165,18 @@ def test_a_redirect_is_not_followed(sandbox: Sandbox, sandbox_client: FlaskClien
     assert delivery(sandbox, delivery_id)["status"] == "failed"
 
 
-def test_control_api_lists_filters_and_redelivers(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
-    fast(sandbox_client, max_attempts=1)
+def test_control_api_lists_filters_and_redelivers(sandbox: Sandbox, client: FlaskClient) -> None:
+    fast(client, max_attempts=1)
     with receiver(500) as hook:
         failed = enqueue(sandbox, hook.url, event="one")
         sandbox.outbox.deliver_due()
         delivered = enqueue(sandbox, hook.url, event="two")
         sandbox.outbox.deliver_due()
 
-        listed = sandbox_client.get(f"/_sandbox/webhooks/deliveries?tenant={TENANT}").get_json()
-        only_failed = sandbox_client.get(f"/_sandbox/webhooks/deliveries?tenant={TENANT}&status=failed").get_json()
-        one = sandbox_client.get(f"/_sandbox/webhooks/deliveries/{failed}?tenant={TENANT}").get_json()
-        again = sandbox_client.post(f"/_sandbox/webhooks/deliveries/{failed}/redeliver", json={"tenant": TENANT})
+        listed = client.get(f"/_sandbox/webhooks/deliveries?tenant={TENANT}").get_json()
+        only_failed = client.get(f"/_sandbox/webhooks/deliveries?tenant={TENANT}&status=failed").get_json()
+        one = client.get(f"/_sandbox/webhooks/deliveries/{failed}?tenant={TENANT}").get_json()
+        again = client.post(f"/_sandbox/webhooks/deliveries/{failed}/redeliver", json={"tenant": TENANT})
         sandbox.outbox.deliver_due()
 
     assert [d["id"] for d in listed["deliveries"]] == [failed, delivered] and listed["total"] == 2
@@ -204,28 +202,24 @@ def test_control_api_lists_filters_and_redelivers(sandbox: Sandbox, sandbox_clie
         ("patch", "/_sandbox/webhooks/config", {"retries": 3}, 400),
     ],
 )
-def test_bad_control_calls_are_refused(
-    sandbox_client: FlaskClient, method: str, path: str, body: Any, status: int
-) -> None:
-    response = (
-        getattr(sandbox_client, method)(path, json=body) if body is not None else getattr(sandbox_client, method)(path)
-    )
+def test_bad_control_calls_are_refused(client: FlaskClient, method: str, path: str, body: Any, status: int) -> None:
+    response = getattr(client, method)(path, json=body) if body is not None else getattr(client, method)(path)
     assert response.status_code == status
     assert set(response.get_json()) == {"error", "message"}
 
 
-def test_a_pending_delivery_cannot_be_redelivered(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
+def test_a_pending_delivery_cannot_be_redelivered(sandbox: Sandbox, client: FlaskClient) -> None:
     delivery_id = enqueue(sandbox, "https://example.invalid/h")
-    response = sandbox_client.post(f"/_sandbox/webhooks/deliveries/{delivery_id}/redeliver", json={"tenant": TENANT})
+    response = client.post(f"/_sandbox/webhooks/deliveries/{delivery_id}/redeliver", json={"tenant": TENANT})
     assert response.status_code == 409
 
 
-def test_config_is_per_tenant_over_global_defaults(sandbox_client: FlaskClient) -> None:
-    defaults = sandbox_client.get("/_sandbox/webhooks/config").get_json()
-    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "max_attempts": 2})
+def test_config_is_per_tenant_over_global_defaults(client: FlaskClient) -> None:
+    defaults = client.get("/_sandbox/webhooks/config").get_json()
+    client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "max_attempts": 2})
     assert defaults["max_attempts"] == 6 and defaults["backoff_seconds"] == [0.5, 1.0, 2.0, 4.0, 8.0]
-    assert sandbox_client.get(f"/_sandbox/webhooks/config?tenant={TENANT}").get_json()["max_attempts"] == 2
-    assert sandbox_client.get("/_sandbox/webhooks/config?tenant=other").get_json()["max_attempts"] == 6
+    assert client.get(f"/_sandbox/webhooks/config?tenant={TENANT}").get_json()["max_attempts"] == 2
+    assert client.get("/_sandbox/webhooks/config?tenant=other").get_json()["max_attempts"] == 6
 
 
 def test_the_worker_thread_delivers_without_being_asked(sandbox: Sandbox) -> None:
@@ -248,13 +242,13 @@ def test_the_finished_deliveries_kept_are_bounded(sandbox: Sandbox, monkeypatch:
     assert ids[0] not in kept and len(kept) == 3
 
 
-def test_retries_back_off_on_the_sandbox_clock(sandbox: Sandbox, sandbox_client: FlaskClient) -> None:
-    sandbox_client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [3600]})
+def test_retries_back_off_on_the_sandbox_clock(sandbox: Sandbox, client: FlaskClient) -> None:
+    client.patch("/_sandbox/webhooks/config", json={"tenant": TENANT, "backoff_seconds": [3600]})
     with receiver(500) as hook:
         delivery_id = enqueue(sandbox, hook.url)
         sandbox.outbox.deliver_due()
         assert sandbox.outbox.deliver_due() == 0  # an hour away on the tenant's clock
-        sandbox_client.post("/_sandbox/clock/advance", json={"tenant": TENANT, "seconds": 3600})
+        client.post("/_sandbox/clock/advance", json={"tenant": TENANT, "seconds": 3600})
         assert sandbox.outbox.deliver_due() == 1  # no real hour passed: the sandbox clock moved
 
     attempts = delivery(sandbox, delivery_id)["attempts"]

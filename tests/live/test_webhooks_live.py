@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from live_helpers import Received, receiver, wait_until
 from zexa_helpers import (
     CAMPAIGNS,
     WEBHOOKS,
-    Received,
     advance,
     auth,
     campaign_body,
     create_campaign,
-    new_key,
-    receiver,
     register_webhook,
     signature,
-    wait_until,
 )
 
 from sandbox.app import create_app
@@ -60,8 +58,10 @@ def all_delivered(url: str, key: str) -> list[dict[str, Any]] | None:
     return found if found and all(d["status"] == "delivered" for d in found) else None
 
 
-def test_registered_urls_receive_signed_events_in_lifecycle_order(sandbox_server: Any) -> None:
-    key = new_key()
+def test_registered_urls_receive_signed_events_in_lifecycle_order(
+    sandbox_server: Any, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
     with receiver() as hook:
         registered = requests.post(
             f"{sandbox_server.url}{WEBHOOKS}",
@@ -92,8 +92,10 @@ def test_registered_urls_receive_signed_events_in_lifecycle_order(sandbox_server
     assert [json.loads(d["body"]) for d in shown] == [r.json for r in received]
 
 
-def test_a_500_from_the_receiver_is_retried_and_order_is_kept(sandbox_server: Any) -> None:
-    key = new_key()
+def test_a_500_from_the_receiver_is_retried_and_order_is_kept(
+    sandbox_server: Any, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
     client = sandbox_server.app.test_client()
     response = client.patch(
         "/_sandbox/webhooks/config", json={"credential": key, "vendor": "zexa", "backoff_seconds": [0.05]}
@@ -122,9 +124,9 @@ def test_a_500_from_the_receiver_is_retried_and_order_is_kept(sandbox_server: An
     assert [(a["status_code"], a["error"]) for a in first["attempts"]] == [(500, "HTTP 500"), (200, None)]
 
 
-def test_the_outbox_survives_a_restart_on_the_same_data_dir(tmp_path: Path) -> None:
+def test_the_outbox_survives_a_restart_on_the_same_data_dir(tmp_path: Path, fresh_key: Callable[[str], str]) -> None:
     config = Config(memory=False, data_dir=tmp_path / "data", seed=11)
-    key = new_key()
+    key = fresh_key("zexa")
     with receiver() as hook:
         first = create_app(config)  # no delivery worker: the events stay in the outbox
         try:

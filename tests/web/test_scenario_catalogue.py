@@ -33,10 +33,10 @@ def test_every_catalogue_entry_of_every_vendor_has_a_ready_scenario() -> None:
     assert expected - covered == set()
 
 
-def _request(sandbox_app: Flask, rule: dict[str, Any], name: str) -> tuple[str, str, dict[str, str], Any]:
+def _request(app: Flask, rule: dict[str, Any], name: str) -> tuple[str, str, dict[str, str], Any]:
     match = rule["match"]
     vendor = VENDORS[match["vendor"]]
-    sandbox = sandbox_app.extensions["sandbox"]
+    sandbox = app.extensions["sandbox"]
     secret = vendor.fixture_credentials(sandbox.fixtures[vendor.name])[0].secret
     path = vendor.prefix + match.get("path", "/").replace("*", "1")
     headers = {**vendor.auth_header(secret), "X-Sandbox-Scenario": name}
@@ -44,21 +44,19 @@ def _request(sandbox_app: Flask, rule: dict[str, Any], name: str) -> tuple[str, 
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
-def test_each_ready_scenario_fires_and_answers_its_catalogue_entry(
-    sandbox_app: Flask, sandbox_client: FlaskClient, path: Path
-) -> None:
+def test_each_ready_scenario_fires_and_answers_its_catalogue_entry(app: Flask, client: FlaskClient, path: Path) -> None:
     document = yaml.safe_load(path.read_text())
     rule = document["rules"][0]
-    method, url, headers, body = _request(sandbox_app, rule, document["name"])
-    response = sandbox_client.open(url, method=method, headers=headers, json=body if body is not None else {})
-    journal = sandbox_client.get("/_sandbox/requests").json["requests"]
+    method, url, headers, body = _request(app, rule, document["name"])
+    response = client.open(url, method=method, headers=headers, json=body if body is not None else {})
+    journal = client.get("/_sandbox/requests").json["requests"]
     assert journal[-1]["scenario_rule"] == f"{document['name']}#0"
     error = rule.get("respond", {}).get("error")
     if error is None:
         assert response.status_code < 500
         return
     vendor = VENDORS[rule["match"]["vendor"]]
-    with sandbox_app.test_request_context(url, method=method, headers=headers):
+    with app.test_request_context(url, method=method, headers=headers):
         g.vendor, g.operation, g.tenant = vendor, rule["match"].get("operation"), journal[-1]["tenant"]
         expected = render(vendor, VendorError(vendor.name, vendor.catalogue[error]))
     assert response.status_code == expected.status_code
@@ -87,11 +85,11 @@ def _same(real: Any, injected: Any) -> None:
     assert (injected.status_code, injected.data) == (real.status_code, real.data)
 
 
-def test_an_injected_duplicate_name_is_byte_for_byte_the_real_one(sandbox_client: FlaskClient) -> None:
+def test_an_injected_duplicate_name_is_byte_for_byte_the_real_one(client: FlaskClient) -> None:
     body = campaign_body(name="Twice")
-    sandbox_client.post(CAMPAIGNS, json=body, headers=auth())
-    real = sandbox_client.post(CAMPAIGNS, json=body, headers=auth())
-    injected = sandbox_client.post(
+    client.post(CAMPAIGNS, json=body, headers=auth())
+    real = client.post(CAMPAIGNS, json=body, headers=auth())
+    injected = client.post(
         CAMPAIGNS,
         json=campaign_body(name="Fresh"),
         headers={**auth(), "X-Sandbox-Scenario": "webex-duplicate-campaign-name"},
@@ -100,27 +98,27 @@ def test_an_injected_duplicate_name_is_byte_for_byte_the_real_one(sandbox_client
     _same(real, injected)
 
 
-def test_an_injected_invalid_token_is_byte_for_byte_the_real_one(sandbox_client: FlaskClient) -> None:
-    real = sandbox_client.post(CAMPAIGNS, json=campaign_body(), headers=auth("demo-webex-revoked-key-0004"))
-    injected = sandbox_client.post(
+def test_an_injected_invalid_token_is_byte_for_byte_the_real_one(client: FlaskClient) -> None:
+    real = client.post(CAMPAIGNS, json=campaign_body(), headers=auth("demo-webex-revoked-key-0004"))
+    injected = client.post(
         CAMPAIGNS, json=campaign_body(), headers={**auth(), "X-Sandbox-Scenario": "webex-invalid-token"}
     )
     assert real.status_code == 401
     _same(real, injected)
 
 
-def test_an_injected_event_1001_is_byte_for_byte_the_real_one(sandbox_client: FlaskClient) -> None:
-    real = sandbox_client.post(EVENTS, data=b"{", headers={**auth(), "content-type": "application/json"})
-    injected = sandbox_client.post(
+def test_an_injected_event_1001_is_byte_for_byte_the_real_one(client: FlaskClient) -> None:
+    real = client.post(EVENTS, data=b"{", headers={**auth(), "content-type": "application/json"})
+    injected = client.post(
         EVENTS, json=seed_event_example(), headers={**auth(), "X-Sandbox-Scenario": "webex-invalid-json"}
     )
     assert real.json["code"] == 1001
     _same(real, injected)
 
 
-def test_an_injected_event_failure_follows_the_tenants_status_setting(sandbox_client: FlaskClient) -> None:
-    sandbox_client.patch("/_sandbox/settings", json={"tenant": "demo", "webex": {"event_failure_status": 200}})
-    injected = sandbox_client.post(
+def test_an_injected_event_failure_follows_the_tenants_status_setting(client: FlaskClient) -> None:
+    client.patch("/_sandbox/settings", json={"tenant": "demo", "webex": {"event_failure_status": 200}})
+    injected = client.post(
         EVENTS, json=seed_event_example(), headers={**auth(), "X-Sandbox-Scenario": "webex-event-no-recommendation"}
     )
     assert (injected.status_code, injected.json["code"]) == (200, 1003)

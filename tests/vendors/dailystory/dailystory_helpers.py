@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import base64
-import itertools
-from collections.abc import Iterator
 from typing import Any
-
-from flask import Flask
-
-from sandbox.app import create_app
-from sandbox.config import Config
 
 DEMO_TOKEN = "demo-dailystory-token-0001"
 REVOKED_TOKEN = "demo-dailystory-revoked-0003"
@@ -37,13 +30,6 @@ SEED_CREATE = {
     "conversionGoals": {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0},
 }
 SEED_UPDATE = {"campaignId": 24109, "name": "Spring Sale 2025 Launch", "status": "Paused"}
-
-_tokens = itertools.count(1)
-
-
-def fresh_token() -> str:
-    """A token no other test uses: its own tenant, its own clock."""
-    return f"dailystory-test-token-{next(_tokens):06d}"
 
 
 def bearer(token: str = DEMO_TOKEN) -> dict[str, str]:
@@ -119,11 +105,3 @@ def assert_failure(response: Any, status: int, message: str | None = None, menti
     if mentions is not None:
         assert mentions in body["Message"], body["Message"]
     return str(body["Message"])
-
-
-def shared_app() -> Iterator[Flask]:
-    """One app for a whole test module (building one per test cost most of the time); tests stay
-    isolated by each using a token of its own, so a tenant, a clock and a lifecycle config of its own."""
-    app = create_app(Config(memory=True, seed=1234))
-    yield app
-    app.extensions["sandbox"].close()

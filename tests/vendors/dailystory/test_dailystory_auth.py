@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 
 import pytest
 from dailystory_helpers import (
@@ -18,7 +19,9 @@ from dailystory_helpers import (
     listed,
     read,
 )
+from flask import Flask
 
+from sandbox.app import create_app
 from sandbox.config import Config
 
 MISSING = (
@@ -101,14 +104,17 @@ def test_a_refused_call_changes_nothing(client):
 
 
 class TestStrictMode:
-    @pytest.fixture
-    def sandbox_config(self) -> Config:
-        return Config(memory=True, strict=True)
+    @pytest.fixture(scope="class")
+    @classmethod
+    def app(cls) -> Iterator[Flask]:
+        app = create_app(Config(memory=True, strict=True))
+        yield app
+        app.extensions["sandbox"].close()
 
-    def test_an_unknown_well_formed_token_is_401(self, sandbox_client):
-        response = sandbox_client.get(CAMPAIGNS, headers=bearer("well-formed-but-unknown"))
+    def test_an_unknown_well_formed_token_is_401(self, client):
+        response = client.get(CAMPAIGNS, headers=bearer("well-formed-but-unknown"))
         assert_failure(response, 401, "The API token is not valid.")
 
-    def test_the_demo_tokens_work(self, sandbox_client):
-        assert_ok(sandbox_client.get(CAMPAIGNS, headers=bearer("demo-dailystory-token-0002")))
-        assert_ok(sandbox_client.get(CAMPAIGNS, headers=basic()))
+    def test_the_demo_tokens_work(self, client):
+        assert_ok(client.get(CAMPAIGNS, headers=bearer("demo-dailystory-token-0002")))
+        assert_ok(client.get(CAMPAIGNS, headers=basic()))

@@ -18,7 +18,6 @@ from dailystory_helpers import (
     assert_ok,
     bearer,
     create,
-    fresh_token,
     listed,
     post,
     read,
@@ -147,10 +146,10 @@ def test_repeated_ids_count_once_in_their_first_order(client, token):
     assert campaign["notificationRecipients"] == [USER]
 
 
-def test_ids_are_integers_from_24109_monotonic_per_tenant(client, token):
+def test_ids_are_integers_from_24109_monotonic_per_tenant(client, token, fresh_key):
     ids = [create(client, token, name=f"n{i}") for i in range(5)]
     assert ids == list(range(FIRST_ID, FIRST_ID + 5))
-    other = fresh_token()
+    other = fresh_key("dailystory")
     assert create(client, other) == FIRST_ID  # another tenant numbers its own campaigns
 
 
@@ -201,8 +200,8 @@ def test_fixtures_are_in_every_new_tenant_and_reference_only_fixture_ids(client,
         assert_ok(update(client, campaign["id"], token, description="touched", **refs))
 
 
-def test_tenants_never_see_each_others_campaigns(client, token):
-    mine, theirs = fresh_token(), fresh_token()
+def test_tenants_never_see_each_others_campaigns(client, token, fresh_key):
+    mine, theirs = fresh_key("dailystory"), fresh_key("dailystory")
     campaign_id = create(client, mine, name="Mine only")
     assert client.get(f"{CAMPAIGN}/{campaign_id}", headers=bearer(theirs)).status_code == 404
     assert update(client, campaign_id, theirs, name="Stolen").status_code == 404

@@ -21,13 +21,7 @@ SAMPLE_NUMBER = "41793026727"
 SAMPLE_NUMBER_KEY = "2C958BA98F9EBACA4F9357D81BFBF47B"
 DAY = 86400.0
 
-_keys = itertools.count(1)
 _names = itertools.count(1)
-
-
-def fresh_key() -> str:
-    """A well-formed App key never used before: a tenant of its own, with fresh fixtures."""
-    return f"test-infobip-key-{next(_keys):06d}"
 
 
 def auth(key: str = DEMO_KEY) -> dict[str, str]:

@@ -29,30 +29,30 @@ def names(client, query=""):
 
 
 @pytest.fixture
-def three(sandbox_client):
+def three(client):
     """Alpha (seed brand, seed number, registered), Beta (draft brand, sample number), gamma (no number)."""
-    alpha = created(sandbox_client, name="Alpha promo", referenceId="ref-a")
-    advance(sandbox_client, 10)
-    beta = created(sandbox_client, name="Beta", brandId=DRAFT_BRAND, numbers=None, numberKeys=[SAMPLE_NUMBER_KEY])
-    advance(sandbox_client, 10)
-    gamma = created(sandbox_client, name="gamma PROMO", numbers=None, referenceId="ref-c")
-    advance(sandbox_client, 10)
-    register(sandbox_client, alpha["id"])
+    alpha = created(client, name="Alpha promo", referenceId="ref-a")
+    advance(client, 10)
+    beta = created(client, name="Beta", brandId=DRAFT_BRAND, numbers=None, numberKeys=[SAMPLE_NUMBER_KEY])
+    advance(client, 10)
+    gamma = created(client, name="gamma PROMO", numbers=None, referenceId="ref-c")
+    advance(client, 10)
+    register(client, alpha["id"])
     return alpha, beta, gamma
 
 
-def test_an_empty_list_has_the_page_envelope(sandbox_client):
-    assert listed(sandbox_client) == {
+def test_an_empty_list_has_the_page_envelope(client):
+    assert listed(client) == {
         "results": [],
         "paging": {"page": 0, "size": 20, "totalPages": 0, "totalResults": 0},
     }
 
 
-def test_the_list_shows_campaigns_as_get_does_in_creation_order(sandbox_client, three):
-    body = listed(sandbox_client)
+def test_the_list_shows_campaigns_as_get_does_in_creation_order(client, three):
+    body = listed(client)
     assert [c["id"] for c in body["results"]] == [c["id"] for c in three]
     assert body["paging"] == {"page": 0, "size": 20, "totalPages": 1, "totalResults": 3}
-    shown = sandbox_client.get(f"{CAMPAIGNS}/{three[1]['id']}", headers=auth()).get_json()
+    shown = client.get(f"{CAMPAIGNS}/{three[1]['id']}", headers=auth()).get_json()
     assert body["results"][1] == shown
 
 
@@ -76,33 +76,33 @@ def test_the_list_shows_campaigns_as_get_does_in_creation_order(sandbox_client, 
         ("?unknownFilter=1", ["Alpha promo", "Beta", "gamma PROMO"]),
     ],
 )
-def test_filters_match_and_combine(sandbox_client, three, query, expected):
-    assert names(sandbox_client, query) == expected
+def test_filters_match_and_combine(client, three, query, expected):
+    assert names(client, query) == expected
 
 
-def test_the_id_filter_is_repeatable(sandbox_client, three):
+def test_the_id_filter_is_repeatable(client, three):
     alpha, _, gamma = three
-    assert names(sandbox_client, f"?id={gamma['id']}&id={alpha['id']}&id=nope") == ["Alpha promo", "gamma PROMO"]
+    assert names(client, f"?id={gamma['id']}&id={alpha['id']}&id=nope") == ["Alpha promo", "gamma PROMO"]
 
 
-def test_pages_are_zero_based(sandbox_client, three):
-    first = listed(sandbox_client, "?size=2")
+def test_pages_are_zero_based(client, three):
+    first = listed(client, "?size=2")
     assert [c["name"] for c in first["results"]] == ["Alpha promo", "Beta"]
     assert first["paging"] == {"page": 0, "size": 2, "totalPages": 2, "totalResults": 3}
-    second = listed(sandbox_client, "?size=2&page=1")
+    second = listed(client, "?size=2&page=1")
     assert [c["name"] for c in second["results"]] == ["gamma PROMO"]
-    assert listed(sandbox_client, "?size=2&page=5")["results"] == []
-    assert listed(sandbox_client, "?page=2147483647")["results"] == []
+    assert listed(client, "?size=2&page=5")["results"] == []
+    assert listed(client, "?page=2147483647")["results"] == []
 
 
 @pytest.mark.parametrize(("query", "page"), [("?page=+1", 1), ("?page=" + "0" * 5000 + "1", 1), ("?page=-0", 0)])
-def test_a_page_number_may_carry_a_sign_and_leading_zeros(sandbox_client, three, query, page):
-    assert listed(sandbox_client, query)["paging"]["page"] == page
+def test_a_page_number_may_carry_a_sign_and_leading_zeros(client, three, query, page):
+    assert listed(client, query)["paging"]["page"] == page
 
 
 @pytest.mark.parametrize("size", ["1", "2000"])
-def test_size_at_its_limits_is_accepted(sandbox_client, three, size):
-    assert listed(sandbox_client, f"?size={size}")["paging"]["size"] == int(size)
+def test_size_at_its_limits_is_accepted(client, three, size):
+    assert listed(client, f"?size={size}")["paging"]["size"] == int(size)
 
 
 @pytest.mark.parametrize(
@@ -125,12 +125,12 @@ def test_size_at_its_limits_is_accepted(sandbox_client, three, size):
         ("?type=SHORT_CODE", {"type": ["must be one of [TEN_DIGIT_LONG_CODE]"]}),
     ],
 )
-def test_bad_paging_sort_and_filter_values_are_400(sandbox_client, query, errors):
-    assert validation_errors(sandbox_client.get(f"{CAMPAIGNS}{query}", headers=auth())) == errors
+def test_bad_paging_sort_and_filter_values_are_400(client, query, errors):
+    assert validation_errors(client.get(f"{CAMPAIGNS}{query}", headers=auth())) == errors
 
 
-def test_an_unknown_stage_filter_is_400(sandbox_client):
-    errors = validation_errors(sandbox_client.get(f"{CAMPAIGNS}?stage=LIVE", headers=auth()))
+def test_an_unknown_stage_filter_is_400(client):
+    errors = validation_errors(client.get(f"{CAMPAIGNS}?stage=LIVE", headers=auth()))
     assert list(errors) == ["stage"] and errors["stage"][0].startswith("must be one of [DRAFT, SUBMITTED_FOR_REVIEW")
 
 
@@ -145,28 +145,28 @@ def test_an_unknown_stage_filter_is_400(sandbox_client):
         ("type,asc&sort=name,desc", ["gamma PROMO", "Beta", "Alpha promo"]),
     ],
 )
-def test_sort_by_each_property_and_direction(sandbox_client, three, sort, expected):
-    assert names(sandbox_client, f"?sort={sort}") == expected
+def test_sort_by_each_property_and_direction(client, three, sort, expected):
+    assert names(client, f"?sort={sort}") == expected
 
 
-def test_sort_by_id(sandbox_client, three):
-    ids = [c["id"] for c in listed(sandbox_client, "?sort=id,desc")["results"]]
+def test_sort_by_id(client, three):
+    ids = [c["id"] for c in listed(client, "?sort=id,desc")["results"]]
     assert ids == sorted((c["id"] for c in three), reverse=True)
 
 
-def test_another_accounts_campaigns_are_not_listed(sandbox_client, three):
-    response = sandbox_client.get(CAMPAIGNS, headers=auth("test-infobip-list-other-0001"))
+def test_another_accounts_campaigns_are_not_listed(client, three):
+    response = client.get(CAMPAIGNS, headers=auth("test-infobip-list-other-0001"))
     assert response.get_json()["paging"]["totalResults"] == 0
 
 
-def test_brands_list_with_paging_filters_and_sort(sandbox_client):
-    response = sandbox_client.get(f"{BRANDS}?sort=name,asc&size=2", headers=auth())
+def test_brands_list_with_paging_filters_and_sort(client):
+    response = client.get(f"{BRANDS}?sort=name,asc&size=2", headers=auth())
     body = response.get_json()
     assert [b["name"] for b in body["results"]] == ["Corner Bakery", "Examples Warehouse"]
     assert body["paging"] == {"page": 0, "size": 2, "totalPages": 2, "totalResults": 3}
-    registered = sandbox_client.get(f"{BRANDS}?stage=REGISTERED", headers=auth()).get_json()["results"]
+    registered = client.get(f"{BRANDS}?stage=REGISTERED", headers=auth()).get_json()["results"]
     assert [b["id"] for b in registered] == [SEED_BRAND]
-    assert sandbox_client.get(f"{BRANDS}?nameLike=BAKERY", headers=auth()).get_json()["paging"]["totalResults"] == 1
-    assert validation_errors(sandbox_client.get(f"{BRANDS}?sort=type", headers=auth())) == {
+    assert client.get(f"{BRANDS}?nameLike=BAKERY", headers=auth()).get_json()["paging"]["totalResults"] == 1
+    assert validation_errors(client.get(f"{BRANDS}?sort=type", headers=auth())) == {
         "sort": ["property must be one of [id, name, createdDate, lastModifiedDate]"]
     }

@@ -9,7 +9,6 @@ from infobip_helpers import (
     auth,
     campaign_body,
     created,
-    fresh_key,
     lifecycles,
     register,
 )
@@ -46,9 +45,8 @@ def post(client, key, campaign_id, action, body=None):
     return client.post(f"{CAMPAIGNS}/{campaign_id}/{action}", json=body, headers=auth(key))
 
 
-def campaign_in(client, target):
-    """A fresh account (manual mode, no register limit) and a campaign of it in ``target``."""
-    key = fresh_key()
+def campaign_in(client, key, target):
+    """The fresh ``key``'s account (manual mode, no register limit) and a campaign of it in ``target``."""
     lifecycles(client, key, lifecycle=MACHINE, mode="manual")
     campaign_id = created(client, key=key)["id"]  # the credential's first use makes its account
     settings = {"credential": key, "infobip": {"register_requests_per_second": 0}}
@@ -72,61 +70,61 @@ def campaign_in(client, target):
 
 
 @pytest.mark.parametrize("target", REACHABLE)
-def test_update_is_allowed_only_in_draft_or_rejected(sandbox_client, target):
-    key, campaign_id = campaign_in(sandbox_client, target)
-    response = sandbox_client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="Changed"), headers=auth(key))
+def test_update_is_allowed_only_in_draft_or_rejected(client, fresh_key, target):
+    key, campaign_id = campaign_in(client, fresh_key("infobip"), target)
+    response = client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="Changed"), headers=auth(key))
     if target in UPDATABLE:
         assert response.status_code == 200 and response.get_json()["name"] == "Changed"
     else:
         assert_infobip_error(response, 400, "BAD_REQUEST", "Campaign can only be updated in DRAFT or REJECTED stage.")
-        assert peek(sandbox_client, key, campaign_id) == target
+        assert peek(client, key, campaign_id) == target
 
 
 @pytest.mark.parametrize("target", REACHABLE)
-def test_delete_is_allowed_only_in_draft_deregistered_or_rejected(sandbox_client, target):
-    key, campaign_id = campaign_in(sandbox_client, target)
-    response = sandbox_client.delete(f"{CAMPAIGNS}/{campaign_id}", headers=auth(key))
+def test_delete_is_allowed_only_in_draft_deregistered_or_rejected(client, fresh_key, target):
+    key, campaign_id = campaign_in(client, fresh_key("infobip"), target)
+    response = client.delete(f"{CAMPAIGNS}/{campaign_id}", headers=auth(key))
     if target in DELETABLE:
         assert response.status_code == 204
-        assert sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth(key)).status_code == 404
+        assert client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth(key)).status_code == 404
     else:
         assert_infobip_error(
             response, 400, "BAD_REQUEST", "Campaign can only be deleted in DRAFT, DEREGISTERED or REJECTED stage."
         )
-        assert peek(sandbox_client, key, campaign_id) == target
+        assert peek(client, key, campaign_id) == target
 
 
 @pytest.mark.parametrize("target", REACHABLE)
-def test_register_is_accepted_only_in_draft_or_after_an_update_request(sandbox_client, target):
-    key, campaign_id = campaign_in(sandbox_client, target)
-    response = register(sandbox_client, campaign_id, key=key)
+def test_register_is_accepted_only_in_draft_or_after_an_update_request(client, fresh_key, target):
+    key, campaign_id = campaign_in(client, fresh_key("infobip"), target)
+    response = register(client, campaign_id, key=key)
     if target in REGISTRABLE:
         assert response.status_code == 202
-        assert peek(sandbox_client, key, campaign_id) == "SUBMITTED_FOR_REVIEW"
+        assert peek(client, key, campaign_id) == "SUBMITTED_FOR_REVIEW"
     else:
         assert_infobip_error(response, 400, "BAD_REQUEST")
-        assert peek(sandbox_client, key, campaign_id) == target
+        assert peek(client, key, campaign_id) == target
 
 
 @pytest.mark.parametrize("target", REACHABLE)
-def test_deregister_is_accepted_only_when_registered(sandbox_client, target):
-    key, campaign_id = campaign_in(sandbox_client, target)
-    response = post(sandbox_client, key, campaign_id, "deregister")
+def test_deregister_is_accepted_only_when_registered(client, fresh_key, target):
+    key, campaign_id = campaign_in(client, fresh_key("infobip"), target)
+    response = post(client, key, campaign_id, "deregister")
     if target == "REGISTERED":
         assert response.status_code == 202
-        assert peek(sandbox_client, key, campaign_id) == "REGISTERED_PENDING_DEREGISTRATION"
+        assert peek(client, key, campaign_id) == "REGISTERED_PENDING_DEREGISTRATION"
     else:
         assert_infobip_error(response, 400, "BAD_REQUEST", "Campaign can only be deregistered in REGISTERED stage.")
-        assert peek(sandbox_client, key, campaign_id) == target
+        assert peek(client, key, campaign_id) == target
 
 
 @pytest.mark.parametrize("target", REACHABLE)
-def test_appeal_is_accepted_only_when_rejected(sandbox_client, target):
-    key, campaign_id = campaign_in(sandbox_client, target)
-    response = post(sandbox_client, key, campaign_id, "appeal", {"appealReason": "Please look again"})
+def test_appeal_is_accepted_only_when_rejected(client, fresh_key, target):
+    key, campaign_id = campaign_in(client, fresh_key("infobip"), target)
+    response = post(client, key, campaign_id, "appeal", {"appealReason": "Please look again"})
     if target == "REJECTED":
         assert response.status_code == 202
-        assert peek(sandbox_client, key, campaign_id) == "APPEALED"
+        assert peek(client, key, campaign_id) == "APPEALED"
     else:
         assert_infobip_error(response, 400, "BAD_REQUEST", "Only a campaign in REJECTED stage can be appealed.")
-        assert peek(sandbox_client, key, campaign_id) == target
+        assert peek(client, key, campaign_id) == target

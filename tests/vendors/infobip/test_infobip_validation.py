@@ -28,45 +28,43 @@ def refused(client, **overrides):
     return validation_errors(create(client, campaign_body(**overrides)))
 
 
-def test_every_required_field_missing_is_named(sandbox_client):
-    assert validation_errors(create(sandbox_client, {})) == {name: ["must not be null"] for name in REQUIRED}
+def test_every_required_field_missing_is_named(client):
+    assert validation_errors(create(client, {})) == {name: ["must not be null"] for name in REQUIRED}
 
 
 @pytest.mark.parametrize("name", REQUIRED)
-def test_a_required_field_sent_as_null_is_refused(sandbox_client, name):
-    assert refused(sandbox_client, **{name: None}) == {name: ["must not be null"]}
+def test_a_required_field_sent_as_null_is_refused(client, name):
+    assert refused(client, **{name: None}) == {name: ["must not be null"]}
 
 
 # -- name: [1..30] characters, [A-Za-z0-9_ ]* ---------------------------------------------------------------
-def test_name_of_30_characters_is_accepted(sandbox_client):
-    assert accepted(sandbox_client, name="A" * 30)["name"] == "A" * 30
+def test_name_of_30_characters_is_accepted(client):
+    assert accepted(client, name="A" * 30)["name"] == "A" * 30
 
 
 @pytest.mark.parametrize("name", ["A" * 31, ""])
-def test_name_outside_1_to_30_characters_is_refused(sandbox_client, name):
-    assert refused(sandbox_client, name=name) == {"name": ["size must be between 1 and 30"]}
+def test_name_outside_1_to_30_characters_is_refused(client, name):
+    assert refused(client, name=name) == {"name": ["size must be between 1 and 30"]}
 
 
-def test_name_with_letters_digits_underscore_and_space_is_accepted(sandbox_client):
-    accepted(sandbox_client, name="Promo_2024 Fall")
+def test_name_with_letters_digits_underscore_and_space_is_accepted(client):
+    accepted(client, name="Promo_2024 Fall")
 
 
 @pytest.mark.parametrize("name", ["Promo!", "Café", "a-b", "line\nbreak"])
-def test_name_outside_the_pattern_is_refused(sandbox_client, name):
-    assert refused(sandbox_client, name=name) == {"name": ['must match "[A-Za-z0-9_ ]*"']}
+def test_name_outside_the_pattern_is_refused(client, name):
+    assert refused(client, name=name) == {"name": ['must match "[A-Za-z0-9_ ]*"']}
 
 
 # -- programSummary: [40..500] --------------------------------------------------------------------------------
 @pytest.mark.parametrize("length", [40, 500])
-def test_program_summary_at_its_limits_is_accepted(sandbox_client, length):
-    accepted(sandbox_client, programSummary="p" * length)
+def test_program_summary_at_its_limits_is_accepted(client, length):
+    accepted(client, programSummary="p" * length)
 
 
 @pytest.mark.parametrize("length", [39, 501])
-def test_program_summary_past_its_limits_is_refused(sandbox_client, length):
-    assert refused(sandbox_client, programSummary="p" * length) == {
-        "programSummary": ["size must be between 40 and 500"]
-    }
+def test_program_summary_past_its_limits_is_refused(client, length):
+    assert refused(client, programSummary="p" * length) == {"programSummary": ["size must be between 40 and 500"]}
 
 
 # -- confirmationMessage, helpMessage, stopMessage: [20..320] -----------------------------------------------
@@ -75,38 +73,36 @@ MESSAGES = ["confirmationMessage", "helpMessage", "stopMessage"]
 
 @pytest.mark.parametrize("field", MESSAGES)
 @pytest.mark.parametrize("length", [20, 320])
-def test_messages_at_their_limits_are_accepted(sandbox_client, field, length):
-    accepted(sandbox_client, **{field: "m" * length})
+def test_messages_at_their_limits_are_accepted(client, field, length):
+    accepted(client, **{field: "m" * length})
 
 
 @pytest.mark.parametrize("field", MESSAGES)
 @pytest.mark.parametrize("length", [19, 321])
-def test_messages_past_their_limits_are_refused(sandbox_client, field, length):
-    assert refused(sandbox_client, **{field: "m" * length}) == {field: ["size must be between 20 and 320"]}
+def test_messages_past_their_limits_are_refused(client, field, length):
+    assert refused(client, **{field: "m" * length}) == {field: ["size must be between 20 and 320"]}
 
 
 # -- exampleMessages: [0..5] items, each at least 20 characters ---------------------------------------------
 @pytest.mark.parametrize("count", [0, 5])
-def test_zero_to_five_example_messages_are_accepted(sandbox_client, count):
-    assert len(accepted(sandbox_client, exampleMessages=["e" * 20] * count)["exampleMessages"]) == count
+def test_zero_to_five_example_messages_are_accepted(client, count):
+    assert len(accepted(client, exampleMessages=["e" * 20] * count)["exampleMessages"]) == count
 
 
-def test_six_example_messages_are_refused(sandbox_client):
-    assert refused(sandbox_client, exampleMessages=["e" * 20] * 6) == {
-        "exampleMessages": ["size must be between 0 and 5"]
-    }
+def test_six_example_messages_are_refused(client):
+    assert refused(client, exampleMessages=["e" * 20] * 6) == {"exampleMessages": ["size must be between 0 and 5"]}
 
 
-def test_an_example_message_of_19_characters_is_refused_by_its_index(sandbox_client):
-    assert refused(sandbox_client, exampleMessages=["e" * 20, "e" * 19]) == {
+def test_an_example_message_of_19_characters_is_refused_by_its_index(client):
+    assert refused(client, exampleMessages=["e" * 20, "e" * 19]) == {
         "exampleMessages[1]": ["must be at least 20 characters long"]
     }
 
 
 # -- messageTypes: SMS and/or MMS ---------------------------------------------------------------------------
 @pytest.mark.parametrize("types", [["SMS"], ["MMS"], ["MMS", "SMS"]])
-def test_message_types_are_accepted_and_returned_in_lower_case(sandbox_client, types):
-    assert accepted(sandbox_client, messageTypes=types)["messageTypes"] == [t.lower() for t in types]
+def test_message_types_are_accepted_and_returned_in_lower_case(client, types):
+    assert accepted(client, messageTypes=types)["messageTypes"] == [t.lower() for t in types]
 
 
 @pytest.mark.parametrize(
@@ -118,59 +114,59 @@ def test_message_types_are_accepted_and_returned_in_lower_case(sandbox_client, t
         (["SMS", "SMS"], {"messageTypes": ["must not contain duplicate values"]}),
     ],
 )
-def test_bad_message_types_are_refused(sandbox_client, types, errors):
-    assert refused(sandbox_client, messageTypes=types) == errors
+def test_bad_message_types_are_refused(client, types, errors):
+    assert refused(client, messageTypes=types) == errors
 
 
 # -- useCases: [1..5] of the enum ----------------------------------------------------------------------------
 @pytest.mark.parametrize("count", [1, 5])
-def test_one_to_five_use_cases_are_accepted(sandbox_client, count):
-    assert accepted(sandbox_client, useCases=USE_CASES[:count])["useCases"] == USE_CASES[:count]
+def test_one_to_five_use_cases_are_accepted(client, count):
+    assert accepted(client, useCases=USE_CASES[:count])["useCases"] == USE_CASES[:count]
 
 
 @pytest.mark.parametrize("count", [0, 6])
-def test_zero_or_six_use_cases_are_refused(sandbox_client, count):
-    assert refused(sandbox_client, useCases=USE_CASES[:count]) == {"useCases": ["size must be between 1 and 5"]}
+def test_zero_or_six_use_cases_are_refused(client, count):
+    assert refused(client, useCases=USE_CASES[:count]) == {"useCases": ["size must be between 1 and 5"]}
 
 
-def test_an_unknown_use_case_is_refused(sandbox_client):
-    errors = refused(sandbox_client, useCases=["ALERTS", "MARKETING"])
+def test_an_unknown_use_case_is_refused(client):
+    errors = refused(client, useCases=["ALERTS", "MARKETING"])
     assert list(errors) == ["useCases[1]"] and errors["useCases[1]"][0].startswith("must be one of [ALERTS, CHAT")
 
 
-def test_every_documented_use_case_is_accepted(sandbox_client):
+def test_every_documented_use_case_is_accepted(client):
     for group in (USE_CASES[:5], ["PUBLIC_SERVICE_ANNOUNCEMENT", "TWO_FACTOR_AUTH", "VOTING_POLLING", "POLITICAL"]):
-        accepted(sandbox_client, useCases=group)
+        accepted(client, useCases=group)
 
 
 # -- termsAndConditionsUrl: [11..255] -----------------------------------------------------------------------
 @pytest.mark.parametrize("length", [11, 255])
-def test_terms_url_at_its_limits_is_accepted(sandbox_client, length):
-    accepted(sandbox_client, termsAndConditionsUrl="u" * length)
+def test_terms_url_at_its_limits_is_accepted(client, length):
+    accepted(client, termsAndConditionsUrl="u" * length)
 
 
 @pytest.mark.parametrize("length", [10, 256])
-def test_terms_url_past_its_limits_is_refused(sandbox_client, length):
-    assert refused(sandbox_client, termsAndConditionsUrl="u" * length) == {
+def test_terms_url_past_its_limits_is_refused(client, length):
+    assert refused(client, termsAndConditionsUrl="u" * length) == {
         "termsAndConditionsUrl": ["size must be between 11 and 255"]
     }
 
 
 # -- optIns: at least one mechanism -------------------------------------------------------------------------
 @pytest.mark.parametrize("mechanism", ["web", "verbal", "interactiveVoiceResponse"])
-def test_each_opt_in_mechanism_alone_is_enough(sandbox_client, mechanism):
-    accepted(sandbox_client, optIns={mechanism: {"callToAction": "Opt in by saying yes"}})
+def test_each_opt_in_mechanism_alone_is_enough(client, mechanism):
+    accepted(client, optIns={mechanism: {"callToAction": "Opt in by saying yes"}})
 
 
 @pytest.mark.parametrize("opt_ins", [{}, {"keyword": None, "web": None}, {"sms": {"callToAction": "x"}}])
-def test_opt_ins_without_a_mechanism_are_refused(sandbox_client, opt_ins):
-    assert refused(sandbox_client, optIns=opt_ins) == {
+def test_opt_ins_without_a_mechanism_are_refused(client, opt_ins):
+    assert refused(client, optIns=opt_ins) == {
         "optIns": ["at least one of [keyword, web, verbal, interactiveVoiceResponse] is required"]
     }
 
 
-def test_a_keyword_opt_in_needs_its_keywords_and_call_to_action(sandbox_client):
-    assert refused(sandbox_client, optIns={"keyword": {"keywords": []}}) == {
+def test_a_keyword_opt_in_needs_its_keywords_and_call_to_action(client):
+    assert refused(client, optIns={"keyword": {"keywords": []}}) == {
         "optIns.keyword.callToAction": ["must not be null"],
         "optIns.keyword.keywords": ["size must be at least 1"],
     }
@@ -178,8 +174,8 @@ def test_a_keyword_opt_in_needs_its_keywords_and_call_to_action(sandbox_client):
 
 # -- customerCarePhone: [3..16] characters, \+?[1-9]\d{1,14} -------------------------------------------------
 @pytest.mark.parametrize("phone", ["+12", "123", "+123456789012345", "123456789012345"])
-def test_phones_at_the_limits_are_accepted(sandbox_client, phone):
-    accepted(sandbox_client, customerCarePhone=phone)
+def test_phones_at_the_limits_are_accepted(client, phone):
+    accepted(client, customerCarePhone=phone)
 
 
 @pytest.mark.parametrize(
@@ -194,8 +190,8 @@ def test_phones_at_the_limits_are_accepted(sandbox_client, phone):
         ("1\u0662\u0663", ['must match "\\+?[1-9]\\d{1,14}"']),  # Arabic-Indic digits: Java's \d is [0-9]
     ],
 )
-def test_phones_past_the_limits_or_pattern_are_refused(sandbox_client, phone, errors):
-    assert refused(sandbox_client, customerCarePhone=phone) == {"customerCarePhone": errors}
+def test_phones_past_the_limits_or_pattern_are_refused(client, phone, errors):
+    assert refused(client, customerCarePhone=phone) == {"customerCarePhone": errors}
 
 
 # -- customerCareEmail: [1..255], well formed, no '=' -------------------------------------------------------
@@ -204,27 +200,23 @@ def _email(length: int) -> str:
     return "u" * (length - len(domain) - 1) + "@" + domain
 
 
-def test_an_email_of_255_characters_is_accepted(sandbox_client):
-    assert accepted(sandbox_client, customerCareEmail=_email(255))["customerCareEmail"] == _email(255)
+def test_an_email_of_255_characters_is_accepted(client):
+    assert accepted(client, customerCareEmail=_email(255))["customerCareEmail"] == _email(255)
 
 
-def test_an_email_of_256_characters_is_refused(sandbox_client):
-    assert (
-        "size must be between 1 and 255" in refused(sandbox_client, customerCareEmail=_email(256))["customerCareEmail"]
-    )
+def test_an_email_of_256_characters_is_refused(client):
+    assert "size must be between 1 and 255" in refused(client, customerCareEmail=_email(256))["customerCareEmail"]
 
 
-def test_an_email_with_an_equals_sign_is_refused(sandbox_client):
-    assert refused(sandbox_client, customerCareEmail="a=b@example.com") == {
+def test_an_email_with_an_equals_sign_is_refused(client):
+    assert refused(client, customerCareEmail="a=b@example.com") == {
         "customerCareEmail": ["must not contain the '=' character"]
     }
 
 
 @pytest.mark.parametrize("email", ["", "examples", "examples@", "@example.com", "a b@example.com"])
-def test_a_malformed_email_is_refused(sandbox_client, email):
-    assert (
-        "must be a well-formed email address" in refused(sandbox_client, customerCareEmail=email)["customerCareEmail"]
-    )
+def test_a_malformed_email_is_refused(client, email):
+    assert "must be a well-formed email address" in refused(client, customerCareEmail=email)["customerCareEmail"]
 
 
 # -- numbers and numberKeys: [0..49] ------------------------------------------------------------------------
@@ -232,22 +224,20 @@ def _account_numbers(count: int) -> list[str]:
     return [f"1202555{i:04d}" for i in range(110, 110 + count)]
 
 
-def test_49_numbers_are_accepted(sandbox_client):
-    assert len(accepted(sandbox_client, numbers=_account_numbers(49))["numberKeys"]) == 49
+def test_49_numbers_are_accepted(client):
+    assert len(accepted(client, numbers=_account_numbers(49))["numberKeys"]) == 49
 
 
-def test_50_numbers_are_refused(sandbox_client):
-    assert refused(sandbox_client, numbers=_account_numbers(50)) == {"numbers": ["size must be between 0 and 49"]}
+def test_50_numbers_are_refused(client):
+    assert refused(client, numbers=_account_numbers(50)) == {"numbers": ["size must be between 0 and 49"]}
 
 
-def test_49_number_keys_are_accepted(sandbox_client):
-    assert len(accepted(sandbox_client, numberKeys=[SAMPLE_NUMBER_KEY] * 49)["numberKeys"]) == 1
+def test_49_number_keys_are_accepted(client):
+    assert len(accepted(client, numberKeys=[SAMPLE_NUMBER_KEY] * 49)["numberKeys"]) == 1
 
 
-def test_50_number_keys_are_refused(sandbox_client):
-    assert refused(sandbox_client, numberKeys=[SAMPLE_NUMBER_KEY] * 50) == {
-        "numberKeys": ["size must be between 0 and 49"]
-    }
+def test_50_number_keys_are_refused(client):
+    assert refused(client, numberKeys=[SAMPLE_NUMBER_KEY] * 50) == {"numberKeys": ["size must be between 0 and 49"]}
 
 
 # -- types and the campaign type ----------------------------------------------------------------------------
@@ -270,11 +260,11 @@ def test_50_number_keys_are_refused(sandbox_client):
         ({"type": "SHORT_CODE"}, {"type": ["must be one of [TEN_DIGIT_LONG_CODE]"]}),
     ],
 )
-def test_wrong_types_are_refused_by_field_path(sandbox_client, overrides, errors):
-    assert refused(sandbox_client, **overrides) == errors
+def test_wrong_types_are_refused_by_field_path(client, overrides, errors):
+    assert refused(client, **overrides) == errors
 
 
-def test_type_defaults_to_ten_digit_long_code(sandbox_client):
+def test_type_defaults_to_ten_digit_long_code(client):
     body = campaign_body()
     del body["type"]
-    assert create(sandbox_client, body).get_json()["type"] == "TEN_DIGIT_LONG_CODE"
+    assert create(client, body).get_json()["type"] == "TEN_DIGIT_LONG_CODE"

@@ -19,8 +19,8 @@ def create(client, body, key=None):
     return client.post(CAMPAIGNS, json=body, headers=auth(key) if key else auth())
 
 
-def test_seed_example_creates_a_campaign(sandbox_client):
-    response = create(sandbox_client, seed_campaign_example())
+def test_seed_example_creates_a_campaign(client):
+    response = create(client, seed_campaign_example())
     assert response.status_code == 200
     body = response.get_json()
     assert body["name"] == "Sample_campaign"
@@ -28,9 +28,9 @@ def test_seed_example_creates_a_campaign(sandbox_client):
     assert re.fullmatch(r"\d{14}", body["id"])
 
 
-def test_read_side_uses_vendor_spellings_and_formats(sandbox_client):
-    campaign_id = create(sandbox_client, seed_campaign_example()).get_json()["id"]
-    campaign = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
+def test_read_side_uses_vendor_spellings_and_formats(client):
+    campaign_id = create(client, seed_campaign_example()).get_json()["id"]
+    campaign = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
     assert campaign["id"] == campaign_id and isinstance(campaign["id"], str)
     assert campaign["refernceid"] == "20222023"  # the vendor's read-side spelling
     assert "referenceid" not in campaign
@@ -44,85 +44,83 @@ def test_read_side_uses_vendor_spellings_and_formats(sandbox_client):
     assert set(notification) == {"emailId", "description", "status", "excepitonAlert", "defaultUser"}
 
 
-def test_referenceid_write_spelling_is_accepted(sandbox_client):
-    campaign_id = create(sandbox_client, campaign_body(referenceid="REF-9")).get_json()["id"]
-    assert sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["refernceid"] == "REF-9"
+def test_referenceid_write_spelling_is_accepted(client):
+    campaign_id = create(client, campaign_body(referenceid="REF-9")).get_json()["id"]
+    assert client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["refernceid"] == "REF-9"
 
 
-def test_created_on_follows_the_sandbox_clock(sandbox_client):
-    sandbox_client.post("/_sandbox/clock/advance", json={"to": "2030-01-02T03:04:05Z"})
-    campaign_id = create(sandbox_client, campaign_body()).get_json()["id"]
-    campaign = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
+def test_created_on_follows_the_sandbox_clock(client):
+    client.post("/_sandbox/clock/advance", json={"to": "2030-01-02T03:04:05Z"})
+    campaign_id = create(client, campaign_body()).get_json()["id"]
+    campaign = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
     assert campaign["createdOn"] == "2030-01-02 03:04:05"
     assert campaign_id.startswith("1893553445")  # epoch millis of that moment, then one more digit
 
 
-def test_ids_are_unique_and_increasing(sandbox_client):
-    ids = [create(sandbox_client, campaign_body()).get_json()["id"] for _ in range(30)]
+def test_ids_are_unique_and_increasing(client):
+    ids = [create(client, campaign_body()).get_json()["id"] for _ in range(30)]
     assert ids == sorted(ids) and len(set(ids)) == 30
 
 
-def test_list_omits_notifications_and_keeps_creation_order(sandbox_client):
-    first = create(sandbox_client, campaign_body(name="one")).get_json()["id"]
-    second = create(sandbox_client, campaign_body(name="two")).get_json()["id"]
-    listed = sandbox_client.get(CAMPAIGNS, headers=auth()).get_json()
+def test_list_omits_notifications_and_keeps_creation_order(client):
+    first = create(client, campaign_body(name="one")).get_json()["id"]
+    second = create(client, campaign_body(name="two")).get_json()["id"]
+    listed = client.get(CAMPAIGNS, headers=auth()).get_json()
     assert [item["id"] for item in listed] == [first, second]
     assert all("notifications" not in item for item in listed)
     assert {"refernceid", "imageUri", "channels", "deploymentsCount", "createdOn"} <= set(listed[0])
 
 
-def test_update_replaces_fields_and_keeps_identity(sandbox_client):
-    campaign_id = create(sandbox_client, campaign_body(name="before")).get_json()["id"]
-    original = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
-    response = sandbox_client.put(
-        f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="after", priority=2), headers=auth()
-    )
+def test_update_replaces_fields_and_keeps_identity(client):
+    campaign_id = create(client, campaign_body(name="before")).get_json()["id"]
+    original = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
+    response = client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="after", priority=2), headers=auth())
     assert response.status_code == 200
     assert response.get_json() == {"id": campaign_id, "name": "after", "message": "Campaign updated successfully."}
-    updated = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
+    updated = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
     assert updated["name"] == "after" and updated["priority"] == 2
     assert updated["createdOn"] == original["createdOn"]
     # the old name is free again, the new one is taken
-    assert create(sandbox_client, campaign_body(name="before")).status_code == 200
-    assert_webex_error(create(sandbox_client, campaign_body(name="after")), 409, 409)
+    assert create(client, campaign_body(name="before")).status_code == 200
+    assert_webex_error(create(client, campaign_body(name="after")), 409, 409)
 
 
-def test_update_may_keep_its_own_name(sandbox_client):
-    campaign_id = create(sandbox_client, campaign_body(name="same")).get_json()["id"]
-    response = sandbox_client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="same"), headers=auth())
+def test_update_may_keep_its_own_name(client):
+    campaign_id = create(client, campaign_body(name="same")).get_json()["id"]
+    response = client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="same"), headers=auth())
     assert response.status_code == 200
 
 
-def test_update_to_another_campaigns_name_is_409(sandbox_client):
-    create(sandbox_client, campaign_body(name="taken"))
-    campaign_id = create(sandbox_client, campaign_body(name="mine")).get_json()["id"]
-    response = sandbox_client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="taken"), headers=auth())
+def test_update_to_another_campaigns_name_is_409(client):
+    create(client, campaign_body(name="taken"))
+    campaign_id = create(client, campaign_body(name="mine")).get_json()["id"]
+    response = client.put(f"{CAMPAIGNS}/{campaign_id}", json=campaign_body(name="taken"), headers=auth())
     assert_webex_error(response, 409, 409)
-    assert sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["name"] == "mine"
+    assert client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["name"] == "mine"
 
 
-def test_update_applies_the_create_rules(sandbox_client):
-    campaign_id = create(sandbox_client, campaign_body()).get_json()["id"]
+def test_update_applies_the_create_rules(client):
+    campaign_id = create(client, campaign_body()).get_json()["id"]
     body = campaign_body()
     del body["categoryId"]
-    response = sandbox_client.put(f"{CAMPAIGNS}/{campaign_id}", json=body, headers=auth())
+    response = client.put(f"{CAMPAIGNS}/{campaign_id}", json=body, headers=auth())
     assert_webex_error(response, 400, 400, "Campaign category is required")
 
 
-def test_update_unknown_campaign_is_404(sandbox_client):
-    response = sandbox_client.put(f"{CAMPAIGNS}/12345678901234", json=campaign_body(), headers=auth())
+def test_update_unknown_campaign_is_404(client):
+    response = client.put(f"{CAMPAIGNS}/12345678901234", json=campaign_body(), headers=auth())
     assert_webex_error(response, 404, 404, "Not found")
 
 
-def test_get_unknown_campaign_is_404(sandbox_client):
-    assert_webex_error(sandbox_client.get(f"{CAMPAIGNS}/99999999999999", headers=auth()), 404, 404, "Not found")
+def test_get_unknown_campaign_is_404(client):
+    assert_webex_error(client.get(f"{CAMPAIGNS}/99999999999999", headers=auth()), 404, 404, "Not found")
 
 
-def test_logo_within_100px_is_stored_and_served(sandbox_client):
+def test_logo_within_100px_is_stored_and_served(client):
     body = campaign_body(imageName="logo.png", imageContent=png_base64(100, 80))
-    campaign_id = create(sandbox_client, body).get_json()["id"]
-    image_uri = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["imageUri"]
-    image = sandbox_client.get(image_uri)
+    campaign_id = create(client, body).get_json()["id"]
+    image_uri = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["imageUri"]
+    image = client.get(image_uri)
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert image.data.startswith(b"\x89PNG")
 
@@ -131,20 +129,20 @@ def test_logo_within_100px_is_stored_and_served(sandbox_client):
 
 
 @pytest.mark.parametrize("category", [None, "", "   "])
-def test_category_required(sandbox_client, category):
+def test_category_required(client, category):
     body = campaign_body(categoryId=category)
     if category is None:
         del body["categoryId"]
-    assert_webex_error(create(sandbox_client, body), 400, 400, "Campaign category is required")
+    assert_webex_error(create(client, body), 400, 400, "Campaign category is required")
 
 
-def test_image_content_required_with_image_name(sandbox_client):
-    response = create(sandbox_client, campaign_body(imageName="logo.png"))
+def test_image_content_required_with_image_name(client):
+    response = create(client, campaign_body(imageName="logo.png"))
     assert_webex_error(response, 400, 400, "Image Content is required.")
 
 
-def test_priority_above_high(sandbox_client):
-    response = create(sandbox_client, campaign_body(priority=3))
+def test_priority_above_high(client):
+    response = create(client, campaign_body(priority=3))
     assert_webex_error(
         response,
         400,
@@ -176,75 +174,75 @@ def test_priority_above_high(sandbox_client):
         ({"imageName": "logo.png", "imageContent": "aGVsbG8="}, "image"),
     ],
 )
-def test_other_validation_failures_are_400_with_a_clear_description(sandbox_client, overrides, mentions):
-    response = create(sandbox_client, campaign_body(**overrides))
+def test_other_validation_failures_are_400_with_a_clear_description(client, overrides, mentions):
+    response = create(client, campaign_body(**overrides))
     assert_webex_error(response, 400, 400)
     assert mentions in response.get_json()["description"]
 
 
-def test_missing_required_fields_are_named(sandbox_client):
-    response = create(sandbox_client, {"categoryId": "Others"})
+def test_missing_required_fields_are_named(client):
+    response = create(client, {"categoryId": "Others"})
     assert_webex_error(response, 400, 400)
     description = response.get_json()["description"]
     assert all(field in description for field in ("name", "notifications", "alertsettings"))
 
 
-def test_logo_larger_than_100px_is_rejected(sandbox_client):
-    response = create(sandbox_client, campaign_body(imageName="big.png", imageContent=png_base64(101, 50)))
+def test_logo_larger_than_100px_is_rejected(client):
+    response = create(client, campaign_body(imageName="big.png", imageContent=png_base64(101, 50)))
     assert_webex_error(response, 400, 400)
     assert "100x100" in response.get_json()["description"]
 
 
-def test_duplicate_name_is_409(sandbox_client):
-    assert create(sandbox_client, campaign_body(name="Dup")).status_code == 200
-    response = create(sandbox_client, campaign_body(name="Dup"))
+def test_duplicate_name_is_409(client):
+    assert create(client, campaign_body(name="Dup")).status_code == 200
+    response = create(client, campaign_body(name="Dup"))
     assert_webex_error(
         response, 409, 409, "Failed to add the campaign as the campaign with the given campaign name already exists."
     )
-    assert len(sandbox_client.get(CAMPAIGNS, headers=auth()).get_json()) == 1
+    assert len(client.get(CAMPAIGNS, headers=auth()).get_json()) == 1
 
 
 @pytest.mark.parametrize(
     "raw",
     [b"{not json", b"", b"[1, 2]", b'"text"', b'{"name": NaN}', b"\xff\xfe{}", b"[" * 100_000],
 )
-def test_malformed_json_is_500_1001(sandbox_client, raw):
-    response = sandbox_client.post(CAMPAIGNS, data=raw, headers={**auth(), "content-type": "application/json"})
+def test_malformed_json_is_500_1001(client, raw):
+    response = client.post(CAMPAIGNS, data=raw, headers={**auth(), "content-type": "application/json"})
     assert_webex_error(response, 500, 1001, "Invalid input JSON")
     assert response.headers["X-Sandbox-Detail"]
 
 
-def test_huge_body_is_rejected_without_state_change(sandbox_client):
+def test_huge_body_is_rejected_without_state_change(client):
     body = campaign_body(businessStakeHolder="x" * (2 * 1024 * 1024))
-    assert_webex_error(create(sandbox_client, body), 500, 1001)
-    assert sandbox_client.get(CAMPAIGNS, headers=auth()).get_json() == []
+    assert_webex_error(create(client, body), 500, 1001)
+    assert client.get(CAMPAIGNS, headers=auth()).get_json() == []
 
 
-def test_unknown_fields_are_ignored_and_unicode_kept(sandbox_client):
+def test_unknown_fields_are_ignored_and_unicode_kept(client):
     body = campaign_body(name="Kampagne 🚀 ñandú 北京", surprise={"nested": [1, 2]})
-    campaign_id = create(sandbox_client, body).get_json()["id"]
-    campaign = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
+    campaign_id = create(client, body).get_json()["id"]
+    campaign = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
     assert campaign["name"] == "Kampagne 🚀 ñandú 北京"
     assert "surprise" not in campaign
 
 
-def test_failed_validation_leaves_no_state(sandbox_client):
-    create(sandbox_client, campaign_body(name="kept", priority=9))
-    assert sandbox_client.get(CAMPAIGNS, headers=auth()).get_json() == []
-    assert create(sandbox_client, campaign_body(name="kept")).status_code == 200
+def test_failed_validation_leaves_no_state(client):
+    create(client, campaign_body(name="kept", priority=9))
+    assert client.get(CAMPAIGNS, headers=auth()).get_json() == []
+    assert create(client, campaign_body(name="kept")).status_code == 200
 
 
-def test_unknown_path_under_webex_is_404_404(sandbox_client):
-    assert_webex_error(sandbox_client.get("/webex/v1/nothing-here", headers=auth()), 404, 404, "Not found")
+def test_unknown_path_under_webex_is_404_404(client):
+    assert_webex_error(client.get("/webex/v1/nothing-here", headers=auth()), 404, 404, "Not found")
 
 
-def test_wrong_method_is_405_405(sandbox_client):
-    assert_webex_error(sandbox_client.delete(CAMPAIGNS, headers=auth()), 405, 405, "Method not supported")
-    assert_webex_error(sandbox_client.patch(f"{CAMPAIGNS}/1", headers=auth()), 405, 405, "Method not supported")
+def test_wrong_method_is_405_405(client):
+    assert_webex_error(client.delete(CAMPAIGNS, headers=auth()), 405, 405, "Method not supported")
+    assert_webex_error(client.patch(f"{CAMPAIGNS}/1", headers=auth()), 405, 405, "Method not supported")
 
 
-def test_logo_as_a_data_uri_is_accepted_and_served_decoded(sandbox_client):
+def test_logo_as_a_data_uri_is_accepted_and_served_decoded(client):
     content = "data:image/png;base64," + png_base64(10, 10)
-    campaign_id = create(sandbox_client, campaign_body(imageName="logo.png", imageContent=content)).get_json()["id"]
-    image_uri = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["imageUri"]
-    assert sandbox_client.get(image_uri).data.startswith(b"\x89PNG")
+    campaign_id = create(client, campaign_body(imageName="logo.png", imageContent=content)).get_json()["id"]
+    image_uri = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["imageUri"]
+    assert client.get(image_uri).data.startswith(b"\x89PNG")

@@ -37,89 +37,89 @@ def status_of(client, deployment_id, tenant="demo"):
     return tables[f"webex.deployments/{tenant}"][deployment_id]["status"]
 
 
-def test_create_deployment(sandbox_client):
-    campaign_id = new_campaign(sandbox_client)
-    response = deploy(sandbox_client, campaign_id)
+def test_create_deployment(client):
+    campaign_id = new_campaign(client)
+    response = deploy(client, campaign_id)
     assert response.status_code == 200
     body = response.get_json()
     assert re.fullmatch(r"\d{14}", body["id"])
     assert body == {"id": body["id"], "name": "Spring push", "message": "Deployment created successfully."}
 
 
-def test_deployments_count_and_channels_follow(sandbox_client):
-    campaign_id = new_campaign(sandbox_client)
-    deploy(sandbox_client, campaign_id, deployment_body("a", "SMS"))
-    deploy(sandbox_client, campaign_id, deployment_body("b", "EMAIL"))
-    deploy(sandbox_client, campaign_id, deployment_body("c", "SMS"))
-    campaign = sandbox_client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
+def test_deployments_count_and_channels_follow(client):
+    campaign_id = new_campaign(client)
+    deploy(client, campaign_id, deployment_body("a", "SMS"))
+    deploy(client, campaign_id, deployment_body("b", "EMAIL"))
+    deploy(client, campaign_id, deployment_body("c", "SMS"))
+    campaign = client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()
     assert campaign["deploymentsCount"] == 3
     assert campaign["channels"] == ["SMS", "EMAIL"]
 
 
-def test_deployment_progresses_on_the_clock_api(sandbox_client):
-    deployment_id = deploy(sandbox_client, new_campaign(sandbox_client)).get_json()["id"]
-    assert status_of(sandbox_client, deployment_id) == "scheduled"
-    sandbox_client.post("/_sandbox/clock/advance", json={"seconds": 59, "tenant": "demo"})
-    assert status_of(sandbox_client, deployment_id) == "scheduled"
-    sandbox_client.post("/_sandbox/clock/advance", json={"seconds": 1, "tenant": "demo"})
-    assert status_of(sandbox_client, deployment_id) == "processing"
-    sandbox_client.post("/_sandbox/clock/advance", json={"seconds": 299, "tenant": "demo"})
-    assert status_of(sandbox_client, deployment_id) == "processing"
-    sandbox_client.post("/_sandbox/clock/advance", json={"seconds": 1, "credential": "demo-webex-api-key-0001"})
-    assert status_of(sandbox_client, deployment_id) == "completed"
+def test_deployment_progresses_on_the_clock_api(client):
+    deployment_id = deploy(client, new_campaign(client)).get_json()["id"]
+    assert status_of(client, deployment_id) == "scheduled"
+    client.post("/_sandbox/clock/advance", json={"seconds": 59, "tenant": "demo"})
+    assert status_of(client, deployment_id) == "scheduled"
+    client.post("/_sandbox/clock/advance", json={"seconds": 1, "tenant": "demo"})
+    assert status_of(client, deployment_id) == "processing"
+    client.post("/_sandbox/clock/advance", json={"seconds": 299, "tenant": "demo"})
+    assert status_of(client, deployment_id) == "processing"
+    client.post("/_sandbox/clock/advance", json={"seconds": 1, "credential": "demo-webex-api-key-0001"})
+    assert status_of(client, deployment_id) == "completed"
 
 
-def test_deployment_progresses_under_freezegun(sandbox_client):
+def test_deployment_progresses_under_freezegun(client):
     with freeze_time("2031-05-01 12:00:00") as frozen:
-        deployment_id = deploy(sandbox_client, new_campaign(sandbox_client)).get_json()["id"]
-        assert status_of(sandbox_client, deployment_id) == "scheduled"
+        deployment_id = deploy(client, new_campaign(client)).get_json()["id"]
+        assert status_of(client, deployment_id) == "scheduled"
         frozen.tick(60)
-        assert status_of(sandbox_client, deployment_id) == "processing"
+        assert status_of(client, deployment_id) == "processing"
         frozen.tick(300)
-        assert status_of(sandbox_client, deployment_id) == "completed"
+        assert status_of(client, deployment_id) == "completed"
 
 
-def test_durations_are_a_tenant_setting(sandbox_client):
-    sandbox_client.patch(
+def test_durations_are_a_tenant_setting(client):
+    client.patch(
         "/_sandbox/settings",
         json={"tenant": "demo", "webex": {"deployment_scheduled_seconds": 0, "deployment_processing_seconds": 5}},
     )
-    deployment_id = deploy(sandbox_client, new_campaign(sandbox_client)).get_json()["id"]
-    assert status_of(sandbox_client, deployment_id) == "processing"
-    sandbox_client.post("/_sandbox/clock/advance", json={"seconds": 5, "tenant": "demo"})
-    assert status_of(sandbox_client, deployment_id) == "completed"
+    deployment_id = deploy(client, new_campaign(client)).get_json()["id"]
+    assert status_of(client, deployment_id) == "processing"
+    client.post("/_sandbox/clock/advance", json={"seconds": 5, "tenant": "demo"})
+    assert status_of(client, deployment_id) == "completed"
 
 
-def test_another_tenants_clock_does_not_move_it(sandbox_client):
-    deployment_id = deploy(sandbox_client, new_campaign(sandbox_client)).get_json()["id"]
-    sandbox_client.post("/_sandbox/credentials", json={"vendor": "webex", "secret": "other-tenant-key", "tenant": "t2"})
-    sandbox_client.post("/_sandbox/clock/advance", json={"seconds": 3600, "tenant": "t2"})
-    assert status_of(sandbox_client, deployment_id) == "scheduled"
+def test_another_tenants_clock_does_not_move_it(client):
+    deployment_id = deploy(client, new_campaign(client)).get_json()["id"]
+    client.post("/_sandbox/credentials", json={"vendor": "webex", "secret": "other-tenant-key", "tenant": "t2"})
+    client.post("/_sandbox/clock/advance", json={"seconds": 3600, "tenant": "t2"})
+    assert status_of(client, deployment_id) == "scheduled"
 
 
-def test_deployment_in_unknown_campaign_is_404(sandbox_client):
-    assert_webex_error(deploy(sandbox_client, "12345678901234"), 404, 404, "Not found")
+def test_deployment_in_unknown_campaign_is_404(client):
+    assert_webex_error(deploy(client, "12345678901234"), 404, 404, "Not found")
 
 
-def test_deployment_needs_deployment_info_with_a_name(sandbox_client):
-    campaign_id = new_campaign(sandbox_client)
-    response = deploy(sandbox_client, campaign_id, {"milestone": "x"})
+def test_deployment_needs_deployment_info_with_a_name(client):
+    campaign_id = new_campaign(client)
+    response = deploy(client, campaign_id, {"milestone": "x"})
     assert_webex_error(response, 400, 400)
     assert "deploymentInfo" in response.get_json()["description"]
-    response = deploy(sandbox_client, campaign_id, {"deploymentInfo": {"channel": "SMS"}})
+    response = deploy(client, campaign_id, {"deploymentInfo": {"channel": "SMS"}})
     assert_webex_error(response, 400, 400)
     assert "deploymentName" in response.get_json()["description"]
 
 
-def test_deployment_malformed_json_is_500_1001(sandbox_client):
-    campaign_id = new_campaign(sandbox_client)
-    response = sandbox_client.post(f"{CAMPAIGNS}/{campaign_id}/deployments", data=b"{", headers=auth())
+def test_deployment_malformed_json_is_500_1001(client):
+    campaign_id = new_campaign(client)
+    response = client.post(f"{CAMPAIGNS}/{campaign_id}/deployments", data=b"{", headers=auth())
     assert_webex_error(response, 500, 1001, "Invalid input JSON")
 
 
-def test_deployment_needs_the_campaigns_grant(sandbox_client):
-    campaign_id = new_campaign(sandbox_client)
-    response = sandbox_client.post(
+def test_deployment_needs_the_campaigns_grant(client):
+    campaign_id = new_campaign(client)
+    response = client.post(
         f"{CAMPAIGNS}/{campaign_id}/deployments", json=deployment_body(), headers=auth("demo-webex-events-only-0003")
     )
     assert_webex_error(response, 401, 430)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from zexa_helpers import CONTACTS, assert_zexa_error, auth, create_campaign, new_key
+from zexa_helpers import CONTACTS, assert_zexa_error, auth, create_campaign
 
 ID = re.compile(r"^cnt_[a-z0-9]{12}$")
 
@@ -18,8 +19,10 @@ def contact(**overrides: Any) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not ...}
 
 
-def test_create_contact_answers_201_with_the_documented_fields(sandbox_client: FlaskClient) -> None:
-    response = sandbox_client.post(CONTACTS, json=contact(), headers=auth(new_key()))
+def test_create_contact_answers_201_with_the_documented_fields(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    response = client.post(CONTACTS, json=contact(), headers=auth(fresh_key("zexa")))
 
     assert response.status_code == 201
     body = response.get_json()
@@ -30,10 +33,10 @@ def test_create_contact_answers_201_with_the_documented_fields(sandbox_client: F
     )  # fmt: skip
 
 
-def test_a_new_contact_receives_the_lists_campaigns(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    sandbox_client.post(CONTACTS, json=contact(lists=["lst_vip001", "lst_vip001"]), headers=auth(key))
-    assert create_campaign(sandbox_client, key, contact_list_id="lst_vip001")["total_contacts"] == 3
+def test_a_new_contact_receives_the_lists_campaigns(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    client.post(CONTACTS, json=contact(lists=["lst_vip001", "lst_vip001"]), headers=auth(key))
+    assert create_campaign(client, key, contact_list_id="lst_vip001")["total_contacts"] == 3
 
 
 @pytest.mark.parametrize(
@@ -51,58 +54,68 @@ def test_a_new_contact_receives_the_lists_campaigns(sandbox_client: FlaskClient)
         {"name": "n" * 256},
     ],
 )
-def test_bad_contacts_are_invalid_request(sandbox_client: FlaskClient, overrides: dict[str, Any]) -> None:
-    response = sandbox_client.post(CONTACTS, json=contact(**overrides), headers=auth(new_key()))
+def test_bad_contacts_are_invalid_request(
+    client: FlaskClient, overrides: dict[str, Any], fresh_key: Callable[[str], str]
+) -> None:
+    response = client.post(CONTACTS, json=contact(**overrides), headers=auth(fresh_key("zexa")))
     assert_zexa_error(response, 400, "invalid_request")
 
 
 @pytest.mark.parametrize("overrides", [{"email": ...}, {"phone": ...}, {"lists": ...}, {"name": ...}])
-def test_phone_or_email_is_enough(sandbox_client: FlaskClient, overrides: dict[str, Any]) -> None:
-    assert sandbox_client.post(CONTACTS, json=contact(**overrides), headers=auth(new_key())).status_code == 201
+def test_phone_or_email_is_enough(
+    client: FlaskClient, overrides: dict[str, Any], fresh_key: Callable[[str], str]
+) -> None:
+    assert client.post(CONTACTS, json=contact(**overrides), headers=auth(fresh_key("zexa"))).status_code == 201
 
 
-def test_an_unknown_list_is_not_found_and_nothing_is_written(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    response = sandbox_client.post(CONTACTS, json=contact(lists=["lst_abc123", "lst_nope00"]), headers=auth(key))
+def test_an_unknown_list_is_not_found_and_nothing_is_written(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    response = client.post(CONTACTS, json=contact(lists=["lst_abc123", "lst_nope00"]), headers=auth(key))
     assert_zexa_error(response, 404, "not_found", "lst_nope00")
-    assert sandbox_client.get(CONTACTS, headers=auth(key)).get_json()["meta"]["total"] == 8
+    assert client.get(CONTACTS, headers=auth(key)).get_json()["meta"]["total"] == 8
 
 
-def test_malformed_contact_json_is_invalid_request(sandbox_client: FlaskClient) -> None:
-    response = sandbox_client.post(CONTACTS, data=b"{oops", headers={**auth(), "Content-Type": "application/json"})
+def test_malformed_contact_json_is_invalid_request(client: FlaskClient) -> None:
+    response = client.post(CONTACTS, data=b"{oops", headers={**auth(), "Content-Type": "application/json"})
     assert_zexa_error(response, 400, "invalid_request")
 
 
-def test_list_contacts_pages_the_fixtures_and_new_ones(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    created = sandbox_client.post(CONTACTS, json=contact(), headers=auth(key)).get_json()
+def test_list_contacts_pages_the_fixtures_and_new_ones(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    created = client.post(CONTACTS, json=contact(), headers=auth(key)).get_json()
 
-    page = sandbox_client.get(f"{CONTACTS}?per_page=3", headers=auth(key)).get_json()
+    page = client.get(f"{CONTACTS}?per_page=3", headers=auth(key)).get_json()
 
     assert page["meta"] == {"total": 9, "page": 1, "per_page": 3}
     assert page["data"][0] == created
-    assert_zexa_error(sandbox_client.get(f"{CONTACTS}?per_page=101", headers=auth(key)), 400, "invalid_request")
+    assert_zexa_error(client.get(f"{CONTACTS}?per_page=101", headers=auth(key)), 400, "invalid_request")
 
 
-def test_delete_contact_answers_204_then_404_and_leaves_its_lists(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    response = sandbox_client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key))
+def test_delete_contact_answers_204_then_404_and_leaves_its_lists(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    response = client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key))
 
     assert (response.status_code, response.get_data()) == (204, b"")
-    assert_zexa_error(sandbox_client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key)), 404, "not_found")
-    assert create_campaign(sandbox_client, key, contact_list_id="lst_vip001")["total_contacts"] == 1
+    assert_zexa_error(client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key)), 404, "not_found")
+    assert create_campaign(client, key, contact_list_id="lst_vip001")["total_contacts"] == 1
 
 
-def test_deleting_a_contact_does_not_change_a_campaign_already_made(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    created = create_campaign(sandbox_client, key, contact_list_id="lst_vip001", scheduled_at="2099-01-01T00:00:00Z")
-    sandbox_client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key))
-    found = sandbox_client.get(f"/zexa/v1/campaigns/{created['id']}", headers=auth(key)).get_json()
+def test_deleting_a_contact_does_not_change_a_campaign_already_made(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    created = create_campaign(client, key, contact_list_id="lst_vip001", scheduled_at="2099-01-01T00:00:00Z")
+    client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key))
+    found = client.get(f"/zexa/v1/campaigns/{created['id']}", headers=auth(key)).get_json()
     assert found["total_contacts"] == 2
 
 
-def test_sender_ids_list_every_channel_with_its_status(sandbox_client: FlaskClient) -> None:
-    body = sandbox_client.get("/zexa/v1/sender-ids", headers=auth(new_key())).get_json()
+def test_sender_ids_list_every_channel_with_its_status(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    body = client.get("/zexa/v1/sender-ids", headers=auth(fresh_key("zexa"))).get_json()
 
     assert body["meta"] == {"total": 11, "page": 1, "per_page": 50}
     first = body["data"][0]
@@ -114,13 +127,13 @@ def test_sender_ids_list_every_channel_with_its_status(sandbox_client: FlaskClie
     assert "pending" in {s["status"] for s in body["data"]}
 
 
-def test_sender_ids_page_like_every_list(sandbox_client: FlaskClient) -> None:
-    body = sandbox_client.get("/zexa/v1/sender-ids?page=2&per_page=10", headers=auth()).get_json()
+def test_sender_ids_page_like_every_list(client: FlaskClient) -> None:
+    body = client.get("/zexa/v1/sender-ids?page=2&per_page=10", headers=auth()).get_json()
     assert (len(body["data"]), body["meta"]) == (1, {"total": 11, "page": 2, "per_page": 10})
 
 
-def test_credits_answer_the_balance_and_currency(sandbox_client: FlaskClient) -> None:
-    response = sandbox_client.get("/zexa/v1/credits", headers=auth(new_key()))
+def test_credits_answer_the_balance_and_currency(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    response = client.get("/zexa/v1/credits", headers=auth(fresh_key("zexa")))
     assert (response.status_code, response.get_json()) == (200, {"credits": 4250, "currency": "USD"})
 
 
@@ -128,14 +141,14 @@ def test_credits_answer_the_balance_and_currency(sandbox_client: FlaskClient) ->
     ("method", "path"),
     [("get", "/zexa/v1/credits"), ("get", "/zexa/v1/sender-ids"), ("get", CONTACTS), ("delete", f"{CONTACTS}/x")],
 )
-def test_every_endpoint_needs_a_key(sandbox_client: FlaskClient, method: str, path: str) -> None:
-    assert_zexa_error(getattr(sandbox_client, method)(path), 401, "unauthorized")
+def test_every_endpoint_needs_a_key(client: FlaskClient, method: str, path: str) -> None:
+    assert_zexa_error(getattr(client, method)(path), 401, "unauthorized")
 
 
-def test_a_tenant_reset_brings_the_fixtures_back(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    sandbox_client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key))
-    sandbox_client.post("/_sandbox/zexa/credits", json={"credential": key, "balance": 1})
-    assert sandbox_client.post("/_sandbox/reset", json={"credential": key, "vendor": "zexa"}).status_code == 200
-    assert sandbox_client.get(CONTACTS, headers=auth(key)).get_json()["meta"]["total"] == 8
-    assert sandbox_client.get("/zexa/v1/credits", headers=auth(key)).get_json()["credits"] == 4250
+def test_a_tenant_reset_brings_the_fixtures_back(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    client.delete(f"{CONTACTS}/cnt_ana00001", headers=auth(key))
+    client.post("/_sandbox/zexa/credits", json={"credential": key, "balance": 1})
+    assert client.post("/_sandbox/reset", json={"credential": key, "vendor": "zexa"}).status_code == 200
+    assert client.get(CONTACTS, headers=auth(key)).get_json()["meta"]["total"] == 8
+    assert client.get("/zexa/v1/credits", headers=auth(key)).get_json()["credits"] == 4250

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,6 @@ from zexa_helpers import (
     credits,
     get_campaign,
     lifecycle,
-    new_key,
     settings,
 )
 
@@ -39,15 +39,17 @@ def hour_from_now(sandbox: Any) -> str:
     return (sandbox.clock.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_an_immediate_campaign_goes_processing_sent_completed(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    created = create_campaign(sandbox_client, key)
+def test_an_immediate_campaign_goes_processing_sent_completed(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    created = create_campaign(client, key)
     assert created["status"] == "processing"
 
-    advance(sandbox_client, key, 1)  # 5 sms at 10/s: one batch of 0.5 s
-    sent = get_campaign(sandbox_client, key, created["id"])
-    advance(sandbox_client, key, 5)  # receipts 5 s after dispatch
-    done = get_campaign(sandbox_client, key, created["id"])
+    advance(client, key, 1)  # 5 sms at 10/s: one batch of 0.5 s
+    sent = get_campaign(client, key, created["id"])
+    advance(client, key, 5)  # receipts 5 s after dispatch
+    done = get_campaign(client, key, created["id"])
 
     assert sent["status"] == "sent"
     assert sent["completed_at"] is None
@@ -56,132 +58,140 @@ def test_an_immediate_campaign_goes_processing_sent_completed(sandbox_client: Fl
     assert done["delivered"] + done["failed"] == done["total_contacts"] == 5
     assert done["started_at"] == created["created_at"]
     assert moment(done["completed_at"]) - moment(done["started_at"]) in (timedelta(seconds=5), timedelta(seconds=6))
-    assert balance(sandbox_client, key) == 4245
+    assert balance(client, key) == 4245
 
 
-def test_a_scheduled_campaign_waits_for_scheduled_at(sandbox_client: FlaskClient, sandbox: Any) -> None:
-    key = new_key()
+def test_a_scheduled_campaign_waits_for_scheduled_at(
+    client: FlaskClient, sandbox: Any, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
     start = (sandbox.clock.now() + timedelta(hours=2)).replace(microsecond=0)
-    created = create_campaign(sandbox_client, key, scheduled_at=start.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    created = create_campaign(client, key, scheduled_at=start.strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert created["status"] == "scheduled"
 
-    advance(sandbox_client, key, 7190)
-    waiting = get_campaign(sandbox_client, key, created["id"])
-    advance(sandbox_client, key, 20)
-    started = get_campaign(sandbox_client, key, created["id"])
+    advance(client, key, 7190)
+    waiting = get_campaign(client, key, created["id"])
+    advance(client, key, 20)
+    started = get_campaign(client, key, created["id"])
 
     assert (waiting["status"], waiting["started_at"]) == ("scheduled", None)
     assert waiting["scheduled_at"] == start.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert started["status"] == "completed"
     assert started["started_at"] == waiting["scheduled_at"]
-    assert balance(sandbox_client, key) == 4245
+    assert balance(client, key) == 4245
 
 
-def test_scheduled_at_with_an_offset_is_stored_in_utc(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    created = create_campaign(sandbox_client, key, scheduled_at="2099-07-01T09:00:00+01:00")
-    assert get_campaign(sandbox_client, key, created["id"])["scheduled_at"] == "2099-07-01T08:00:00Z"
+def test_scheduled_at_with_an_offset_is_stored_in_utc(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    created = create_campaign(client, key, scheduled_at="2099-07-01T09:00:00+01:00")
+    assert get_campaign(client, key, created["id"])["scheduled_at"] == "2099-07-01T08:00:00Z"
 
 
-def test_a_past_scheduled_at_starts_at_once(sandbox_client: FlaskClient) -> None:
-    assert create_campaign(sandbox_client, new_key(), scheduled_at="2001-01-01T00:00:00Z")["status"] == "processing"
+def test_a_past_scheduled_at_starts_at_once(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    assert create_campaign(client, fresh_key("zexa"), scheduled_at="2001-01-01T00:00:00Z")["status"] == "processing"
 
 
-def test_dispatch_follows_the_channels_rate_and_spends_credits_per_message(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, dispatch_rates={"sms": 2})
-    add_contacts(sandbox_client, key, 10)
-    created = create_campaign(sandbox_client, key, contact_list_id="lst_empty01")
+def test_dispatch_follows_the_channels_rate_and_spends_credits_per_message(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, dispatch_rates={"sms": 2})
+    add_contacts(client, key, 10)
+    created = create_campaign(client, key, contact_list_id="lst_empty01")
 
-    advance(sandbox_client, key, 1)
-    assert balance(sandbox_client, key) == 4248  # 2 per second, paid as they are dispatched
-    advance(sandbox_client, key, 2)
-    assert balance(sandbox_client, key) == 4244
-    assert get_campaign(sandbox_client, key, created["id"])["status"] == "processing"
-    advance(sandbox_client, key, 2)
-    assert get_campaign(sandbox_client, key, created["id"])["status"] == "sent"
-    assert balance(sandbox_client, key) == 4240
+    advance(client, key, 1)
+    assert balance(client, key) == 4248  # 2 per second, paid as they are dispatched
+    advance(client, key, 2)
+    assert balance(client, key) == 4244
+    assert get_campaign(client, key, created["id"])["status"] == "processing"
+    advance(client, key, 2)
+    assert get_campaign(client, key, created["id"])["status"] == "sent"
+    assert balance(client, key) == 4240
 
 
-def test_each_channel_has_its_own_dispatch_rate(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, dispatch_rates={"email": 1})
-    by_sms = create_campaign(sandbox_client, key, contact_list_id="lst_vip001")
-    by_email = create_campaign(sandbox_client, key, contact_list_id="lst_vip001", channel="email",
+def test_each_channel_has_its_own_dispatch_rate(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, dispatch_rates={"email": 1})
+    by_sms = create_campaign(client, key, contact_list_id="lst_vip001")
+    by_email = create_campaign(client, key, contact_list_id="lst_vip001", channel="email",
                                sender_id="marketing@mybrand.ao")  # fmt: skip
 
-    advance(sandbox_client, key, 1)
+    advance(client, key, 1)
 
-    assert get_campaign(sandbox_client, key, by_sms["id"])["status"] == "sent"  # default 10/s: both in 0.2 s
-    assert get_campaign(sandbox_client, key, by_email["id"])["status"] == "processing"  # 1/s: one of two so far
-    assert balance(sandbox_client, key) == 4250 - 2 - 0.5
-    advance(sandbox_client, key, 1)
-    assert get_campaign(sandbox_client, key, by_email["id"])["status"] == "sent"
+    assert get_campaign(client, key, by_sms["id"])["status"] == "sent"  # default 10/s: both in 0.2 s
+    assert get_campaign(client, key, by_email["id"])["status"] == "processing"  # 1/s: one of two so far
+    assert balance(client, key) == 4250 - 2 - 0.5
+    advance(client, key, 1)
+    assert get_campaign(client, key, by_email["id"])["status"] == "sent"
 
 
-def test_receipts_arrive_during_processing(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, dispatch_rates={"sms": 1})
-    lifecycle(sandbox_client, key, durations={"receipts": 2})
-    add_contacts(sandbox_client, key, 6)
-    created = create_campaign(sandbox_client, key, contact_list_id="lst_empty01")
+def test_receipts_arrive_during_processing(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, dispatch_rates={"sms": 1})
+    lifecycle(client, key, durations={"receipts": 2})
+    add_contacts(client, key, 6)
+    created = create_campaign(client, key, contact_list_id="lst_empty01")
 
-    advance(sandbox_client, key, 4)  # batches at 1, 2, 3, 4 s; receipts of those at or before 2 s
-    halfway = get_campaign(sandbox_client, key, created["id"])
-    advance(sandbox_client, key, 10)
-    done = get_campaign(sandbox_client, key, created["id"])
+    advance(client, key, 4)  # batches at 1, 2, 3, 4 s; receipts of those at or before 2 s
+    halfway = get_campaign(client, key, created["id"])
+    advance(client, key, 10)
+    done = get_campaign(client, key, created["id"])
 
     assert (halfway["status"], halfway["delivered"]) == ("processing", 2)
     assert (done["status"], done["delivered"], done["failed"]) == ("completed", 6, 0)
 
 
-def test_email_costs_half_a_credit_and_an_address_less_contact_fails(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    created = create_campaign(sandbox_client, key, channel="email", sender_id="marketing@mybrand.ao")
-    advance(sandbox_client, key, 60)
-    done = get_campaign(sandbox_client, key, created["id"])
+def test_email_costs_half_a_credit_and_an_address_less_contact_fails(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    created = create_campaign(client, key, channel="email", sender_id="marketing@mybrand.ao")
+    advance(client, key, 60)
+    done = get_campaign(client, key, created["id"])
     assert (done["delivered"], done["failed"]) == (3, 2)  # dario undeliverable, fabio has no email
-    assert balance(sandbox_client, key) == 4247.5
-    assert sandbox_client.get("/zexa/v1/credits", headers=auth(key)).get_json()["credits"] == 4247.5
+    assert balance(client, key) == 4247.5
+    assert client.get("/zexa/v1/credits", headers=auth(key)).get_json()["credits"] == 4247.5
 
 
-def test_prices_are_a_tenant_setting(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, credit_prices={"sms": 3})
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    assert balance(sandbox_client, key) == 4250 - 15
+def test_prices_are_a_tenant_setting(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, credit_prices={"sms": 3})
+    create_campaign(client, key)
+    advance(client, key, 60)
+    assert balance(client, key) == 4250 - 15
 
 
-def test_only_active_contacts_count(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    assert create_campaign(sandbox_client, key, contact_list_id="lst_vip001")["total_contacts"] == 2
-    assert create_campaign(sandbox_client, key, contact_list_id="lst_abc123")["total_contacts"] == 5
+def test_only_active_contacts_count(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    assert create_campaign(client, key, contact_list_id="lst_vip001")["total_contacts"] == 2
+    assert create_campaign(client, key, contact_list_id="lst_abc123")["total_contacts"] == 5
 
 
 @pytest.mark.parametrize("list_id", ["lst_optout", "lst_empty01"])
-def test_a_campaign_with_nobody_to_send_to_fails(sandbox_client: FlaskClient, list_id: str) -> None:
-    key = new_key()
-    created = create_campaign(sandbox_client, key, contact_list_id=list_id)
-    advance(sandbox_client, key, 60)
-    found = get_campaign(sandbox_client, key, created["id"])
+def test_a_campaign_with_nobody_to_send_to_fails(
+    client: FlaskClient, list_id: str, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    created = create_campaign(client, key, contact_list_id=list_id)
+    advance(client, key, 60)
+    found = get_campaign(client, key, created["id"])
     assert (created["status"], created["total_contacts"]) == ("failed", 0)
     assert (found["status"], found["started_at"], found["completed_at"]) == ("failed", None, None)
-    assert balance(sandbox_client, key) == 4250
+    assert balance(client, key) == 4250
 
 
 def test_a_forced_failed_outcome_fails_a_scheduled_campaign_at_its_start(
-    sandbox_client: FlaskClient, sandbox: Any
+    client: FlaskClient, sandbox: Any, fresh_key: Callable[[str], str]
 ) -> None:
-    key = new_key()
-    created = create_campaign(sandbox_client, key, scheduled_at=hour_from_now(sandbox))
-    lifecycle(sandbox_client, key, id=created["id"], outcome="failed")
-    advance(sandbox_client, key, 3600)
-    assert get_campaign(sandbox_client, key, created["id"])["status"] == "failed"
-    assert balance(sandbox_client, key) == 4250
+    key = fresh_key("zexa")
+    created = create_campaign(client, key, scheduled_at=hour_from_now(sandbox))
+    lifecycle(client, key, id=created["id"], outcome="failed")
+    advance(client, key, 3600)
+    assert get_campaign(client, key, created["id"])["status"] == "failed"
+    assert balance(client, key) == 4250
 
 
-def test_a_failure_rate_fails_a_seeded_deterministic_share(sandbox_client: FlaskClient) -> None:
+def test_a_failure_rate_fails_a_seeded_deterministic_share() -> None:
     def run(seed: int) -> tuple[int, int]:
         app = create_app(Config(memory=True, seed=99))
         client = app.test_client()
@@ -203,100 +213,106 @@ def test_a_failure_rate_fails_a_seeded_deterministic_share(sandbox_client: Flask
     assert run(8) != first  # the seed, not the batching or the ids, picks the failures
 
 
-def test_a_failure_rate_of_one_fails_every_message(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, failure_rate=1)
-    created = create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    assert get_campaign(sandbox_client, key, created["id"])["failed"] == 5
+def test_a_failure_rate_of_one_fails_every_message(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, failure_rate=1)
+    created = create_campaign(client, key)
+    advance(client, key, 60)
+    assert get_campaign(client, key, created["id"])["failed"] == 5
 
 
-def test_out_of_credits_mid_send_pauses_and_a_top_up_resumes(sandbox_client: FlaskClient, sandbox: Any) -> None:
-    key = new_key()
-    credits(sandbox_client, key, balance=7)
+def test_out_of_credits_mid_send_pauses_and_a_top_up_resumes(
+    client: FlaskClient, sandbox: Any, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    credits(client, key, balance=7)
     start = hour_from_now(sandbox)
-    later = create_campaign(sandbox_client, key, scheduled_at=start)  # affordable at creation
-    create_campaign(sandbox_client, key)  # spends 5 of the 7 first
-    advance(sandbox_client, key, 3610)
+    later = create_campaign(client, key, scheduled_at=start)  # affordable at creation
+    create_campaign(client, key)  # spends 5 of the 7 first
+    advance(client, key, 3610)
 
-    paused = get_campaign(sandbox_client, key, later["id"])
+    paused = get_campaign(client, key, later["id"])
     assert paused["status"] == "paused"
-    assert balance(sandbox_client, key) == 0
-    advance(sandbox_client, key, 3600)
-    assert get_campaign(sandbox_client, key, later["id"])["status"] == "paused"  # time alone does not resume it
+    assert balance(client, key) == 0
+    advance(client, key, 3600)
+    assert get_campaign(client, key, later["id"])["status"] == "paused"  # time alone does not resume it
 
-    answer = credits(sandbox_client, key, amount=10)
+    answer = credits(client, key, amount=10)
     assert answer["resumed"] == [later["id"]]
-    advance(sandbox_client, key, 60)
-    done = get_campaign(sandbox_client, key, later["id"])
+    advance(client, key, 60)
+    done = get_campaign(client, key, later["id"])
     assert (done["status"], done["delivered"] + done["failed"]) == ("completed", 5)
-    assert balance(sandbox_client, key) == 7  # 10 topped up, 3 spent on the rest
+    assert balance(client, key) == 7  # 10 topped up, 3 spent on the rest
     assert done["started_at"] == start
 
 
-def test_a_top_up_too_small_for_one_message_resumes_nothing(sandbox_client: FlaskClient, sandbox: Any) -> None:
-    key = new_key()
-    credits(sandbox_client, key, balance=5)
-    later = create_campaign(sandbox_client, key, scheduled_at=hour_from_now(sandbox))
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 3610)
-    assert get_campaign(sandbox_client, key, later["id"])["status"] == "paused"
-    assert credits(sandbox_client, key, amount=0.5)["resumed"] == []
-    assert credits(sandbox_client, key, amount=0.5)["resumed"] == [later["id"]]
+def test_a_top_up_too_small_for_one_message_resumes_nothing(
+    client: FlaskClient, sandbox: Any, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    credits(client, key, balance=5)
+    later = create_campaign(client, key, scheduled_at=hour_from_now(sandbox))
+    create_campaign(client, key)
+    advance(client, key, 3610)
+    assert get_campaign(client, key, later["id"])["status"] == "paused"
+    assert credits(client, key, amount=0.5)["resumed"] == []
+    assert credits(client, key, amount=0.5)["resumed"] == [later["id"]]
 
 
-def test_immediate_mode_completes_inside_the_create(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    lifecycle(sandbox_client, key, mode="immediate")
-    created = create_campaign(sandbox_client, key)
+def test_immediate_mode_completes_inside_the_create(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    lifecycle(client, key, mode="immediate")
+    created = create_campaign(client, key)
     assert created["status"] == "completed"
-    done = get_campaign(sandbox_client, key, created["id"])
+    done = get_campaign(client, key, created["id"])
     assert (done["delivered"], done["failed"], done["started_at"] is not None) == (4, 1, True)
 
 
-def test_manual_mode_moves_one_step_per_read(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    lifecycle(sandbox_client, key, mode="manual")
-    created = create_campaign(sandbox_client, key)
-    statuses = [get_campaign(sandbox_client, key, created["id"])["status"] for _ in range(4)]
+def test_manual_mode_moves_one_step_per_read(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    lifecycle(client, key, mode="manual")
+    created = create_campaign(client, key)
+    statuses = [get_campaign(client, key, created["id"])["status"] for _ in range(4)]
     assert created["status"] == "draft"
     assert statuses == ["processing", "sent", "completed", "completed"]
 
 
-def test_lifecycle_durations_are_configurable(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    config = lifecycle(sandbox_client, key, durations={"receipts": 120})["config"]
+def test_lifecycle_durations_are_configurable(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    config = lifecycle(client, key, durations={"receipts": 120})["config"]
     assert config["durations"] == {"start": 0.0, "schedule": 0.0, "batch": 1.0, "receipts": 120.0}
-    created = create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 100)
-    assert get_campaign(sandbox_client, key, created["id"])["status"] == "sent"
-    advance(sandbox_client, key, 21)
-    assert get_campaign(sandbox_client, key, created["id"])["status"] == "completed"
+    created = create_campaign(client, key)
+    advance(client, key, 100)
+    assert get_campaign(client, key, created["id"])["status"] == "sent"
+    advance(client, key, 21)
+    assert get_campaign(client, key, created["id"])["status"] == "completed"
 
 
-def test_list_shows_statuses_as_of_the_clock(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    listed = sandbox_client.get("/zexa/v1/campaigns", headers=auth(key)).get_json()["data"]
+def test_list_shows_statuses_as_of_the_clock(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    create_campaign(client, key)
+    advance(client, key, 60)
+    listed = client.get("/zexa/v1/campaigns", headers=auth(key)).get_json()["data"]
     assert [(c["status"], c["delivered"], c["failed"]) for c in listed] == [("completed", 4, 1)]
 
 
 # -- the credits control call --------------------------------------------------------------------------------
-def test_credits_control_reads_sets_and_tops_up(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    read = sandbox_client.get(f"{CREDITS}?credential={key}").get_json()
+def test_credits_control_reads_sets_and_tops_up(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    read = client.get(f"{CREDITS}?credential={key}").get_json()
     assert (read["credits"], read["currency"]) == (4250, "USD")
-    assert credits(sandbox_client, key, balance=10)["credits"] == 10
-    topped = credits(sandbox_client, key, amount=2.5)
+    assert credits(client, key, balance=10)["credits"] == 10
+    topped = credits(client, key, amount=2.5)
     assert topped == {"tenant": read["tenant"], "credits": 12.5, "currency": "USD", "resumed": []}
-    assert balance(sandbox_client, key) == 12.5
+    assert balance(client, key) == 12.5
 
 
-def test_credits_before_first_use_are_kept_when_the_tenant_is_seeded(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    credits(sandbox_client, key, balance=3)
-    assert balance(sandbox_client, key) == 3
+def test_credits_before_first_use_are_kept_when_the_tenant_is_seeded(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    credits(client, key, balance=3)
+    assert balance(client, key) == 3
 
 
 @pytest.mark.parametrize(
@@ -314,40 +330,46 @@ def test_credits_before_first_use_are_kept_when_the_tenant_is_seeded(sandbox_cli
         {"amount": 1, "extra": 1},
     ],
 )
-def test_bad_credit_calls_are_refused(sandbox_client: FlaskClient, body: dict[str, Any]) -> None:
-    response = sandbox_client.post(CREDITS, json={"credential": new_key(), **body})
+def test_bad_credit_calls_are_refused(
+    client: FlaskClient, body: dict[str, Any], fresh_key: Callable[[str], str]
+) -> None:
+    response = client.post(CREDITS, json={"credential": fresh_key("zexa"), **body})
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_request"
 
 
-def test_a_credit_call_needs_a_tenant(sandbox_client: FlaskClient) -> None:
-    response = sandbox_client.post(CREDITS, json={"amount": 5})
+def test_a_credit_call_needs_a_tenant(client: FlaskClient) -> None:
+    response = client.post(CREDITS, json={"amount": 5})
     assert (response.status_code, response.get_json()["error"]) == (400, "invalid_request")
-    assert sandbox_client.post(CREDITS, data=b"[1]").status_code == 400
+    assert client.post(CREDITS, data=b"[1]").status_code == 400
 
 
-def test_a_forced_sent_outcome_hands_over_the_rest_at_once(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, dispatch_rates={"sms": 1})
-    add_contacts(sandbox_client, key, 10)
-    created = create_campaign(sandbox_client, key, contact_list_id="lst_empty01")
-    lifecycle(sandbox_client, key, id=created["id"], outcome="sent")
-    advance(sandbox_client, key, 1)
-    assert get_campaign(sandbox_client, key, created["id"])["status"] == "sent"
-    assert balance(sandbox_client, key) == 4240
-    advance(sandbox_client, key, 5)
-    done = get_campaign(sandbox_client, key, created["id"])
+def test_a_forced_sent_outcome_hands_over_the_rest_at_once(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, dispatch_rates={"sms": 1})
+    add_contacts(client, key, 10)
+    created = create_campaign(client, key, contact_list_id="lst_empty01")
+    lifecycle(client, key, id=created["id"], outcome="sent")
+    advance(client, key, 1)
+    assert get_campaign(client, key, created["id"])["status"] == "sent"
+    assert balance(client, key) == 4240
+    advance(client, key, 5)
+    done = get_campaign(client, key, created["id"])
     assert (done["status"], done["delivered"]) == ("completed", 10)
 
 
-def test_a_forced_failed_outcome_stops_a_campaign_mid_send(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    settings(sandbox_client, key, dispatch_rates={"sms": 1})
-    add_contacts(sandbox_client, key, 10)
-    created = create_campaign(sandbox_client, key, contact_list_id="lst_empty01")
-    advance(sandbox_client, key, 3)
-    lifecycle(sandbox_client, key, id=created["id"], outcome="failed")
-    advance(sandbox_client, key, 60)
-    found = get_campaign(sandbox_client, key, created["id"])
+def test_a_forced_failed_outcome_stops_a_campaign_mid_send(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    settings(client, key, dispatch_rates={"sms": 1})
+    add_contacts(client, key, 10)
+    created = create_campaign(client, key, contact_list_id="lst_empty01")
+    advance(client, key, 3)
+    lifecycle(client, key, id=created["id"], outcome="failed")
+    advance(client, key, 60)
+    found = get_campaign(client, key, created["id"])
     assert (found["status"], found["completed_at"]) == ("failed", None)
-    assert balance(sandbox_client, key) == 4247  # three messages went out before it failed
+    assert balance(client, key) == 4247  # three messages went out before it failed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +15,6 @@ from zexa_helpers import (
     assert_zexa_error,
     auth,
     create_campaign,
-    new_key,
     register_webhook,
     settings,
     signature,
@@ -31,9 +31,9 @@ def deliveries(client: FlaskClient, key: str, **filters: str) -> list[dict[str, 
 
 
 # -- registration --------------------------------------------------------------------------------------------
-def test_register_answers_201_with_the_secret_once(sandbox_client: FlaskClient) -> None:
-    response = sandbox_client.post(
-        WEBHOOKS, json={"url": URL, "events": ["campaign.sent", "message.failed"]}, headers=auth(new_key())
+def test_register_answers_201_with_the_secret_once(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    response = client.post(
+        WEBHOOKS, json={"url": URL, "events": ["campaign.sent", "message.failed"]}, headers=auth(fresh_key("zexa"))
     )
 
     assert response.status_code == 201
@@ -48,15 +48,15 @@ def test_register_answers_201_with_the_secret_once(sandbox_client: FlaskClient) 
     "url",
     ["http://localhost:9000/h", "http://127.0.0.5/h", "http://[::1]:8080/h", "https://example.ao", "HTTPS://A.AO/x"],
 )
-def test_https_urls_and_loopback_http_are_accepted(sandbox_client: FlaskClient, url: str) -> None:
-    assert sandbox_client.post(WEBHOOKS, json={"url": url, "events": ["*"]}, headers=auth()).status_code == 201
+def test_https_urls_and_loopback_http_are_accepted(client: FlaskClient, url: str) -> None:
+    assert client.post(WEBHOOKS, json={"url": url, "events": ["*"]}, headers=auth()).status_code == 201
 
 
 @pytest.mark.parametrize(
     "url", ["http://hooks.example.ao/zexa", "http://10.0.0.1/h", "ftp://example.ao/h", "ws://localhost/h"]
 )
-def test_a_non_https_url_is_a_validation_error(sandbox_client: FlaskClient, url: str) -> None:
-    response = sandbox_client.post(WEBHOOKS, json={"url": url, "events": ["*"]}, headers=auth())
+def test_a_non_https_url_is_a_validation_error(client: FlaskClient, url: str) -> None:
+    response = client.post(WEBHOOKS, json={"url": url, "events": ["*"]}, headers=auth())
     assert_zexa_error(response, 422, "validation_error", "HTTPS")
 
 
@@ -76,18 +76,20 @@ def test_a_non_https_url_is_a_validation_error(sandbox_client: FlaskClient, url:
         {"url": "https://" + "a" * 2050, "events": ["*"]},
     ],
 )
-def test_bad_registrations_are_invalid_request(sandbox_client: FlaskClient, body: dict[str, Any]) -> None:
-    assert_zexa_error(sandbox_client.post(WEBHOOKS, json=body, headers=auth()), 400, "invalid_request")
+def test_bad_registrations_are_invalid_request(client: FlaskClient, body: dict[str, Any]) -> None:
+    assert_zexa_error(client.post(WEBHOOKS, json=body, headers=auth()), 400, "invalid_request")
 
 
 # -- events in the outbox ------------------------------------------------------------------------------------
-def test_a_campaign_queues_signed_events_in_lifecycle_order(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    hook = register_webhook(sandbox_client, key, URL)
-    created = create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
+def test_a_campaign_queues_signed_events_in_lifecycle_order(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    hook = register_webhook(client, key, URL)
+    created = create_campaign(client, key)
+    advance(client, key, 60)
 
-    found = deliveries(sandbox_client, key)
+    found = deliveries(client, key)
 
     assert [d["event"] for d in found] == [
         "campaign.sent", "message.delivered", "message.delivered", "message.delivered",
@@ -118,29 +120,31 @@ def test_a_campaign_queues_signed_events_in_lifecycle_order(sandbox_client: Flas
     assert json.loads(found[1]["body"])["data"]["error"] is None
 
 
-def test_message_events_interleave_with_batches_when_receipts_come_first(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    register_webhook(sandbox_client, key, URL)
-    settings(sandbox_client, key, dispatch_rates={"sms": 1})
-    sandbox_client.post(
+def test_message_events_interleave_with_batches_when_receipts_come_first(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("zexa")
+    register_webhook(client, key, URL)
+    settings(client, key, dispatch_rates={"sms": 1})
+    client.post(
         "/_sandbox/lifecycles",
         json={"credential": key, "vendor": "zexa", "lifecycle": "zexa.campaign", "durations": {"receipts": 0}},
     )
-    create_campaign(sandbox_client, key, contact_list_id="lst_vip001")
-    advance(sandbox_client, key, 10)
-    assert [d["event"] for d in deliveries(sandbox_client, key)] == [
+    create_campaign(client, key, contact_list_id="lst_vip001")
+    advance(client, key, 10)
+    assert [d["event"] for d in deliveries(client, key)] == [
         "message.delivered", "message.delivered", "campaign.sent", "campaign.completed",
     ]  # fmt: skip
 
 
-def test_a_carrier_failure_is_a_message_failed_event(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    register_webhook(sandbox_client, key, URL, ["message.failed", "message.delivered"])
-    settings(sandbox_client, key, failure_rate=1)
-    create_campaign(sandbox_client, key, contact_list_id="lst_vip001")
-    advance(sandbox_client, key, 60)
+def test_a_carrier_failure_is_a_message_failed_event(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    register_webhook(client, key, URL, ["message.failed", "message.delivered"])
+    settings(client, key, failure_rate=1)
+    create_campaign(client, key, contact_list_id="lst_vip001")
+    advance(client, key, 60)
 
-    found = deliveries(sandbox_client, key)
+    found = deliveries(client, key)
 
     assert [d["event"] for d in found] == ["message.failed", "message.failed"]
     data = [json.loads(d["body"])["data"] for d in found]
@@ -148,49 +152,49 @@ def test_a_carrier_failure_is_a_message_failed_event(sandbox_client: FlaskClient
     assert all(d["status"] == "failed" and d["error"]["code"] == "delivery_failed" for d in data)
 
 
-def test_a_webhook_gets_only_the_events_it_subscribed_to(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    register_webhook(sandbox_client, key, URL, ["campaign.completed", "message.undeliverable"])
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    assert [d["event"] for d in deliveries(sandbox_client, key)] == ["message.undeliverable", "campaign.completed"]
+def test_a_webhook_gets_only_the_events_it_subscribed_to(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    register_webhook(client, key, URL, ["campaign.completed", "message.undeliverable"])
+    create_campaign(client, key)
+    advance(client, key, 60)
+    assert [d["event"] for d in deliveries(client, key)] == ["message.undeliverable", "campaign.completed"]
 
 
-def test_each_webhook_has_its_own_stream_and_signature(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    first = register_webhook(sandbox_client, key, URL, ["campaign.sent"])
-    second = register_webhook(sandbox_client, key, "https://other.example.ao/h", ["campaign.sent"])
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    found = deliveries(sandbox_client, key)
+def test_each_webhook_has_its_own_stream_and_signature(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    first = register_webhook(client, key, URL, ["campaign.sent"])
+    second = register_webhook(client, key, "https://other.example.ao/h", ["campaign.sent"])
+    create_campaign(client, key)
+    advance(client, key, 60)
+    found = deliveries(client, key)
     assert [d["stream"] for d in found] == [first["id"], second["id"]]
     assert found[0]["body"] == found[1]["body"]
     assert found[1]["headers"]["X-Zexa-Signature"] == signature(second["secret"], found[1]["body"].encode())
-    assert deliveries(sandbox_client, key, stream=second["id"]) == [found[1]]
+    assert deliveries(client, key, stream=second["id"]) == [found[1]]
 
 
-def test_no_webhook_no_delivery_and_tenants_stay_apart(sandbox_client: FlaskClient) -> None:
-    key, other = new_key(), new_key()
-    register_webhook(sandbox_client, other, URL)
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    assert deliveries(sandbox_client, key) == []
-    assert deliveries(sandbox_client, other) == []
+def test_no_webhook_no_delivery_and_tenants_stay_apart(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key, other = fresh_key("zexa"), fresh_key("zexa")
+    register_webhook(client, other, URL)
+    create_campaign(client, key)
+    advance(client, key, 60)
+    assert deliveries(client, key) == []
+    assert deliveries(client, other) == []
 
 
-def test_a_failed_campaign_sends_no_campaign_event(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    register_webhook(sandbox_client, key, URL)
-    create_campaign(sandbox_client, key, contact_list_id="lst_optout")
-    advance(sandbox_client, key, 60)
-    assert deliveries(sandbox_client, key) == []
+def test_a_failed_campaign_sends_no_campaign_event(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    register_webhook(client, key, URL)
+    create_campaign(client, key, contact_list_id="lst_optout")
+    advance(client, key, 60)
+    assert deliveries(client, key) == []
 
 
-def test_a_tenant_reset_drops_its_outbox(sandbox_client: FlaskClient) -> None:
-    key = new_key()
-    register_webhook(sandbox_client, key, URL)
-    create_campaign(sandbox_client, key)
-    advance(sandbox_client, key, 60)
-    assert deliveries(sandbox_client, key)
-    sandbox_client.post("/_sandbox/reset", json={"credential": key, "vendor": "zexa"})
-    assert deliveries(sandbox_client, key) == []
+def test_a_tenant_reset_drops_its_outbox(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    key = fresh_key("zexa")
+    register_webhook(client, key, URL)
+    create_campaign(client, key)
+    advance(client, key, 60)
+    assert deliveries(client, key)
+    client.post("/_sandbox/reset", json={"credential": key, "vendor": "zexa"})
+    assert deliveries(client, key) == []
