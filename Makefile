@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint format bench clean compile
+.PHONY: run test lint format bench bench-compare clean compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ bench: compile
 
 clean:
 	rm -rf $(VENV) .sandbox-data .pytest_cache
+
+# A/B against an earlier revision, e.g. `make bench-compare REV=d0c2ec6`: alternating servers, medians, ratios.
+bench-compare: compile
+	cd bench && ../$(BIN)/python compare.py $(REV)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError
-from sandbox.core.machines import DEFAULT, MODES, Machine, Tenant, Transition
+from sandbox.core.machines import MODES, Machine, Tenant, Transition
 from sandbox.core.store import Store, table_name
 
 log = logging.getLogger(__name__)
@@ -94,9 +94,10 @@ class Lifecycles:
                     raise ControlError(400, "invalid_lifecycle", f"mode: one of {list(MODES)}")
                 entry["mode"] = changes["mode"]
             if "durations" in changes:
-                entry["durations"] = {**entry.get("durations", {}), **self._durations(machine, changes["durations"])}
+                durations = machine.checked_durations(changes["durations"])
+                entry["durations"] = {**entry.get("durations", {}), **durations}
             if "outcome" in changes:
-                entry["outcome"] = self._outcome_name(machine, changes["outcome"])
+                entry["outcome"] = machine.outcome_name(changes["outcome"])
             stored[name] = entry
             self.store.put(_CONFIG, scope, stored)
             self._config_cache.clear()
@@ -108,7 +109,7 @@ class Lifecycles:
     def force(self, tenant: str, name: str, key: str, outcome: str | None) -> dict[str, Any]:
         """Force the branch one record takes at its next timed step (and those after it)."""
         machine = self._known(name)
-        outcome = self._outcome_name(machine, outcome)
+        outcome = machine.outcome_name(outcome)
         with self.store.lock:
             record = self.store.get(self.table(machine, tenant), key)
             if record is None:
@@ -122,33 +123,6 @@ class Lifecycles:
         if machine is None:
             raise ControlError(404, "unknown_lifecycle", f"no lifecycle {name!r}; known: {sorted(self.machines)}")
         return machine
-
-    @staticmethod
-    def _durations(machine: Machine, durations: Any) -> dict[str, float]:
-        if not isinstance(durations, Mapping):
-            raise ControlError(400, "invalid_lifecycle", "durations: an object of {name: seconds}")
-        checked = {}
-        for name, seconds in durations.items():
-            if name not in machine.durations:
-                raise ControlError(
-                    400,
-                    "invalid_lifecycle",
-                    f"durations.{name}: unknown; {machine.name} has {sorted(machine.durations)}",
-                )
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 315_360_000:
-                raise ControlError(400, "invalid_lifecycle", f"durations.{name}: seconds between 0 and 10 years")
-            checked[name] = float(seconds)
-        return checked
-
-    @staticmethod
-    def _outcome_name(machine: Machine, outcome: Any) -> str | None:
-        if outcome is None or outcome == DEFAULT:
-            return None
-        if outcome not in machine.outcomes:
-            raise ControlError(
-                400, "invalid_lifecycle", f"outcome: {outcome!r} is not one of {machine.name}'s {machine.outcomes}"
-            )
-        return str(outcome)
 
     # -- records -----------------------------------------------------------------------------------
     def track(
@@ -171,6 +145,18 @@ class Lifecycles:
             outcome = self._adopt_requested(requested, record)
             when = self._now(tenant)
             entered = self._enter(machine, tenant, key, record, state or machine.initial, when, outcome, "created")
+            return self._record(machine, tenant, key) if self._run_due(tenant) else entered
+
+    def create(
+        self, name: str, tenant: str, key: str, record: dict[str, Any], requested: str | None = None
+    ) -> dict[str, Any]:
+        """Store a new record already following its machine from the initial state: one write, not two."""
+        machine = self.machines[name]
+        with self.store.lock:
+            record = dict(record)
+            outcome = self._adopt_requested(requested, record)
+            when = self._now(tenant)
+            entered = self._enter(machine, tenant, key, record, machine.initial, when, outcome, "created", insert=True)
             return self._record(machine, tenant, key) if self._run_due(tenant) else entered
 
     def trigger(
@@ -245,7 +231,7 @@ class Lifecycles:
         while heap and heap[0][0] <= self._now(tenant).timestamp():
             due, _, name, key = heapq.heappop(heap)
             machine = self.machines.get(name)
-            record = self.store.get(self.table(machine, tenant), key) if machine else None
+            record = self.store.peek(self.table(machine, tenant), key) if machine else None
             if machine is None or record is None or (record.get(BOOK) or {}).get("due") != due:
                 continue  # superseded by a later action, or the record is gone
             self._step(machine, tenant, key, record, datetime.fromtimestamp(due, UTC), "time")
@@ -282,8 +268,12 @@ class Lifecycles:
         at: datetime,
         outcome: str | None,
         cause: str,
+        insert: bool = False,
     ) -> dict[str, Any]:
-        """Move the record to ``target`` and schedule what follows; answers the record as now stored."""
+        """Move the record to ``target`` and schedule what follows; answers the record as now stored.
+
+        ``record`` is never changed (it may be the stored dict itself); ``insert`` stores it as a new record.
+        """
         table = self.table(machine, tenant)
         source = record.get(machine.field) if cause != "created" else None
         changes: dict[str, Any] = {machine.field: target}
@@ -291,8 +281,9 @@ class Lifecycles:
             transition = Transition(machine, tenant, key, record, source, target, at, outcome, cause)
             changes.update(machine.on_enter(self._tenant(tenant), transition) or {})
         book = dict(record.get(BOOK) or {})
-        history = [*book.get("history", []), {"state": target, "at": at.isoformat(), "cause": cause}]
-        book.update(since=at.isoformat(), history=history[-HISTORY_KEPT:], due=None, pending=False)
+        moment = at.isoformat()
+        history = [*book.get("history", ()), {"state": target, "at": moment, "cause": cause}]
+        book.update(since=moment, history=history[-HISTORY_KEPT:], due=None, pending=False)
         updated = {**record, **changes}
         timed = machine.timed.get(target)
         if timed is not None:
@@ -301,7 +292,10 @@ class Lifecycles:
             if config["mode"] != "manual":
                 book["due"] = self._due(machine, tenant, updated, target, at, config)
         changes[BOOK] = book
-        self.store.update(table, key, changes)
+        if insert:
+            self.store.insert(table, key, {**updated, BOOK: book})
+        else:
+            self.store.update(table, key, changes)
         self._schedule(machine, tenant, key, book)
         return {**updated, BOOK: book}
 

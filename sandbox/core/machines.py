@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sandbox.core.errors import ControlError
 from sandbox.core.tenant import Tenant
 
 MODES = ("time", "immediate", "manual")
@@ -102,6 +103,29 @@ class Machine:
     @property
     def outcomes(self) -> list[str]:
         return sorted({o for step in self.timed.values() for o in step.to if o != DEFAULT})
+
+    def checked_durations(self, durations: Any) -> dict[str, float]:
+        """``{duration name: seconds}`` from the control API, each checked against this machine."""
+        if not isinstance(durations, Mapping):
+            raise ControlError(400, "invalid_lifecycle", "durations: an object of {name: seconds}")
+        checked = {}
+        for name, seconds in durations.items():
+            if name not in self.durations:
+                detail = f"durations.{name}: unknown; {self.name} has {sorted(self.durations)}"
+                raise ControlError(400, "invalid_lifecycle", detail)
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 315_360_000:
+                raise ControlError(400, "invalid_lifecycle", f"durations.{name}: seconds between 0 and 10 years")
+            checked[name] = float(seconds)
+        return checked
+
+    def outcome_name(self, outcome: Any) -> str | None:
+        """A forced outcome from the control API: one of this machine's branches, or None for the default."""
+        if outcome is None or outcome == DEFAULT:
+            return None
+        if outcome not in self.outcomes:
+            detail = f"outcome: {outcome!r} is not one of {self.name}'s {self.outcomes}"
+            raise ControlError(400, "invalid_lifecycle", detail)
+        return str(outcome)
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -181,6 +181,14 @@ class Store:
         with self.lock:
             found = self._storage.read().get(table, {}).get(key)
             return clone(found) if found is not None else None
+
+    def peek(self, table: str, key: str) -> Record | None:
+        """The stored record itself, not a copy, for a reader that never mutates it (the lifecycle engine).
+
+        Safe to hold: writes replace a stored record with a new dict, they never change one in place.
+        """
+        with self.lock:
+            return cast("Record | None", self._storage.read().get(table, {}).get(key))
 
     def update(self, table: str, key: str, fields: Mapping[str, Any]) -> None:
         with self.lock:

@@ -36,6 +36,10 @@ class Engine(Protocol):
 
     def observe(self, name: str, tenant: str, key: str) -> dict[str, Any] | None: ...
 
+    def create(
+        self, name: str, tenant: str, key: str, record: dict[str, Any], requested: str | None = None
+    ) -> dict[str, Any]: ...
+
     def untrack(self, name: str, tenant: str, key: str) -> None: ...
 
     def tick(self, tenant: str | None = None) -> int: ...
@@ -125,6 +129,11 @@ class Backend:
     ) -> dict[str, Any]:
         requested = self.scope.outcomes.get(machine)
         return self.services.lifecycles.track(machine, self.tenant, key, state, stored, requested)
+
+    def track_new(self, machine: str, key: str, record: dict[str, Any]) -> dict[str, Any]:
+        """Store a new record that follows ``machine`` from its initial state (one write)."""
+        requested = self.scope.outcomes.get(machine)
+        return self.services.lifecycles.create(machine, self.tenant, key, record, requested)
 
     def trigger(self, machine: str, key: str, action: str) -> dict[str, Any]:
         requested = self.scope.outcomes.get(machine)

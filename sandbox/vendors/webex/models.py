@@ -132,8 +132,7 @@ class WebexBackend(Backend):
                 **data,
                 "createdOn": created_on(now),
             }
-            self.store.insert(self.table("deployments"), deployment_id, record)
-            self.track(DEPLOYMENT, deployment_id, stored=record)
+            self.track_new(DEPLOYMENT, deployment_id, record)
             channels = campaign["channels"]
             if info.get("channel") and info["channel"] not in channels:
                 channels = [*channels, info["channel"]]
@@ -171,8 +170,7 @@ class WebexBackend(Backend):
                 if oldest is not None:
                     self.store.delete(table, oldest)
                     self.services.lifecycles.untrack(EVENT, self.tenant, oldest)
-            self.store.insert(table, transaction_id, record)
-            self.track(EVENT, transaction_id, stored=record)
+            self.track_new(EVENT, transaction_id, record)
         return {"transaction-id": transaction_id}
 
 
