@@ -93,3 +93,20 @@ def test_vendor_code_never_reaches_for_flask_globals() -> None:
             if isinstance(node, ast.Name) and node.id == "current_sandbox":
                 offenders.append(f"{path.relative_to(PACKAGE)}: current_sandbox")
     assert not offenders
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_a_view_is_its_decorators_and_one_backend_call(vendor: str) -> None:
+    tree = ast.parse((PACKAGE / "vendors" / vendor / "routes.py").read_text(encoding="utf-8"))
+    views = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(isinstance(d, ast.Call) and ast.unparse(d.func).startswith("bp.") for d in node.decorator_list)
+    ]
+    assert views, f"{vendor}/routes.py declares no views on its module-level blueprint"
+    for view in views:
+        body = [statement for statement in view.body if not isinstance(statement, ast.Expr)]  # docstrings aside
+        assert len(body) == 1 and isinstance(body[0], ast.Return), f"{vendor}.{view.name} is more than one call"
+        calls = [node for node in ast.walk(body[0]) if isinstance(node, ast.Call)]
+        assert len(calls) <= 3, f"{vendor}.{view.name}: one backend call (plus its constructor and an envelope)"
