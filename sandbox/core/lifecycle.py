@@ -5,15 +5,15 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError
-from sandbox.core.machines import MODES, Machine, Tenant, Transition
+from sandbox.core.machines import DEFAULT, MODES, Machine, Tenant, Timed, Transition
 from sandbox.core.store import Store, table_name
+from sandbox.core.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,9 @@ BOOK = "_lifecycle"  # the engine's bookkeeping inside each tracked record
 HISTORY_KEPT = 50
 _CONFIG = "_sandbox.lifecycles"
 _GLOBAL = "*"
+
+
+_NO_STEP = Timed("", {DEFAULT: ""})
 
 
 def schedule_table(tenant: str) -> str:
@@ -54,8 +57,7 @@ class Lifecycles:
         self._heaps: dict[str, list[tuple[float, int, str, str]]] = {}
         self._order = itertools.count()
         self._config_cache: dict[tuple[str, str], dict[str, Any]] = {}
-        self._ticker: threading.Thread | None = None
-        self._stop = threading.Event()
+        self._ticker = Ticker(self.tick, "sandbox-lifecycle-ticker")
 
     def register(self, machine: Machine) -> None:
         self.machines[machine.name] = machine
@@ -216,6 +218,16 @@ class Lifecycles:
         return self.clock.now(tenant)
 
     # -- moving ---------------------------------------------------------------------------------------
+    def next_due(self, tenant: str) -> datetime | None:
+        """When the tenant's next timed step falls due (virtual time), if one is pending."""
+        heap = self._heaps.get(tenant) or []
+        for due, _, name, key in heapq.nsmallest(64, heap):  # superseded entries may lead: skip them
+            machine = self.machines.get(name)
+            record = self.store.peek(self.table(machine, tenant), key) if machine else None
+            if record is not None and (record.get(BOOK) or {}).get("due") == due:
+                return datetime.fromtimestamp(due, UTC)
+        return None
+
     def tick(self, tenant: str | None = None) -> int:
         """Apply every step that fell due, in time order, for one tenant or all; answers how many."""
         if tenant is not None:
@@ -282,7 +294,10 @@ class Lifecycles:
             changes.update(machine.on_enter(self._tenant(tenant), transition) or {})
         book = dict(record.get(BOOK) or {})
         moment = at.isoformat()
-        history = [*book.get("history", ()), {"state": target, "at": moment, "cause": cause}]
+        step = {"state": target, "at": moment, "real_at": self.clock.real_now().isoformat(), "cause": cause}
+        if outcome is not None and outcome in (machine.timed.get(str(source)) or _NO_STEP).to:
+            step["outcome"] = outcome  # the branch was forced (control API or a scenario rule)
+        history = [*book.get("history", ()), step]
         book.update(since=moment, history=history[-HISTORY_KEPT:], due=None, pending=False)
         updated = {**record, **changes}
         timed = machine.timed.get(target)
@@ -367,24 +382,9 @@ class Lifecycles:
     def describe(self, tenant: str | None) -> list[dict[str, Any]]:
         return [{**m.describe(), "config": self.config(tenant, m.name)} for m in self.machines.values()]
 
-    def start_ticker(self, interval: float = 0.5) -> None:
+    def start_ticker(self) -> None:
         """In a served sandbox, steps fall due with real time too; this applies them (and queues webhooks)."""
-        if self._ticker is not None:
-            return
-        self._stop.clear()
-
-        def run() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.tick()
-                except Exception:  # a vendor hook's bug must not stop time
-                    log.exception("lifecycle tick failed")
-
-        self._ticker = threading.Thread(target=run, name="sandbox-lifecycle-ticker", daemon=True)
         self._ticker.start()
 
     def stop_ticker(self) -> None:
-        self._stop.set()
-        if self._ticker is not None:
-            self._ticker.join(5)
-            self._ticker = None
+        self._ticker.stop()
