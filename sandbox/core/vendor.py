@@ -36,6 +36,18 @@ class Asked:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A kind of record the dashboard (and ``GET /_sandbox/records``) lists for a tenant."""
+
+    collection: str
+    label: str
+    title: str = "name"  # the field that names a record
+    status: str | None = "status"  # the field that holds its state, if it has one
+    machine: str | None = None  # its lifecycle, whose history is the record's timeline
+    progress: tuple[str, ...] = ()  # (done, failed, total) counters, shown as a bar
+
+
+@dataclass(frozen=True)
 class Vendor:
     """Everything the sandbox needs from one vendor's package (``sandbox.vendors.<name>``)."""
 
@@ -57,6 +69,7 @@ class Vendor:
     settings_schema: type[Schema]
     machines: tuple[Machine, ...] = ()  # lifecycles the engine runs for this vendor
     control: Any = None  # a Flask blueprint of vendor-specific control calls, at /_sandbox/<name>
+    shown: tuple[Shown, ...] = ()  # what the dashboard lists of a tenant's records
 
     @property
     def prefix(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import bearer_header, fixture_credentials, token68
-from sandbox.core.vendor import Vendor
+from sandbox.core.vendor import Shown, Vendor
 from sandbox.vendors.dailystory import auth, errors, routes
 from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
 from sandbox.vendors.dailystory.models import seed_tenant
@@ -30,4 +30,5 @@ VENDOR = Vendor(
     seed_tenant=seed_tenant,
     settings_schema=DailyStorySettingsSchema,
     machines=(CAMPAIGN_MACHINE, AUTOPAUSE_MACHINE),
+    shown=(Shown("campaigns", "Campaigns", machine=CAMPAIGN_MACHINE.name),),
 )

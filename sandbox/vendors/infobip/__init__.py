@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import fixture_credentials
-from sandbox.core.vendor import Vendor
+from sandbox.core.vendor import Shown, Vendor
 from sandbox.vendors.infobip import auth, errors, routes
 from sandbox.vendors.infobip.machines import BRAND, CAMPAIGN
 from sandbox.vendors.infobip.models.seed import seed_tenant
@@ -29,4 +29,8 @@ VENDOR = Vendor(
     seed_tenant=seed_tenant,
     settings_schema=InfobipSettingsSchema,
     machines=(CAMPAIGN, BRAND),
+    shown=(
+        Shown("brands", "Brands", status="stage", machine=BRAND.name),
+        Shown("campaigns", "Campaigns", status="stage", machine=CAMPAIGN.name),
+    ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import bearer_header, bearer_secret, fixture_credentials, token68
-from sandbox.core.vendor import Vendor
+from sandbox.core.vendor import Shown, Vendor
 from sandbox.vendors.webex import errors, routes
 from sandbox.vendors.webex.machines import DEPLOYMENT_MACHINE, EVENT_MACHINE
 from sandbox.vendors.webex.models import seed_tenant
@@ -29,4 +29,9 @@ VENDOR = Vendor(
     seed_tenant=seed_tenant,
     settings_schema=WebexSettingsSchema,
     machines=(DEPLOYMENT_MACHINE, EVENT_MACHINE),
+    shown=(
+        Shown("campaigns", "Campaigns", status=None),
+        Shown("deployments", "Deployments", machine=DEPLOYMENT_MACHINE.name),
+        Shown("events", "Events", title="eventId", machine=EVENT_MACHINE.name),
+    ),
 )

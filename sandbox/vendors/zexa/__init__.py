@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import bearer_header, bearer_secret, fixture_credentials, token68
-from sandbox.core.vendor import Vendor
+from sandbox.core.vendor import Shown, Vendor
 from sandbox.vendors.zexa import control, errors, routes
 from sandbox.vendors.zexa.machines import MACHINE
 from sandbox.vendors.zexa.models.base import VENDOR as NAME
@@ -30,5 +30,9 @@ VENDOR = Vendor(
     seed_tenant=seed_tenant,
     settings_schema=ZexaSettingsSchema,
     machines=(MACHINE,),
+    shown=(
+        Shown("campaigns", "Campaigns", machine=MACHINE.name, progress=("delivered", "failed", "total_contacts")),
+        Shown("contacts", "Contacts", status="status"),
+    ),
     control=control.bp,
 )
