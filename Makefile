@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-compare clean compile
+.PHONY: run test lint format bench bench-compare clean compile chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ compile: $(STAMP)
 run: compile
 	$(BIN)/campaign-sandbox serve --data-dir .sandbox-data
 
-test: $(STAMP)
+# The dashboard's browser tests drive Debian's Chromium (Playwright's own browser download is not reachable).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check sandbox tests bench
 	$(BIN)/ruff format --check sandbox tests bench
 	$(BIN)/mypy

@@ -8,7 +8,7 @@ from sandbox.config import Config
 from sandbox.core.sandbox import Sandbox
 from sandbox.core.vendor import Vendor
 from sandbox.vendors import dailystory, infobip, webex, zexa
-from sandbox.web import control, pipeline, records, scenarios, state, webhooks
+from sandbox.web import control, dashboard, pipeline, records, scenarios, state, webhooks
 from sandbox.web.current import EXTENSION
 from sandbox.web.hostrouting import VendorHostRouter
 from sandbox.web.routing import LazyBuilderRule
@@ -24,6 +24,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
+    # No 308 redirect (an HTML body) from /zexa/v1//campaigns to /zexa/v1/campaigns: a path with an empty
+    # segment matches no route, so it gets the vendor's own JSON 404, as an API gateway would answer.
+    app.url_map.merge_slashes = False
     app.url_rule_class = LazyBuilderRule
 
     vendors = {vendor.name: vendor for vendor in VENDORS}
@@ -35,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(control.bp, url_prefix="/_sandbox")
     app.register_blueprint(state.bp, url_prefix="/_sandbox")
     app.register_blueprint(records.bp, url_prefix="/_sandbox")
+    app.register_blueprint(dashboard.bp, url_prefix="/_sandbox")
     app.register_blueprint(webhooks.bp, url_prefix="/_sandbox/webhooks")
     app.register_blueprint(scenarios.bp, url_prefix="/_sandbox/scenarios")
     for vendor in VENDORS:
