@@ -51,14 +51,21 @@ def operation(name: str, grant: str, status: int | None = None) -> Callable[[Vie
             if injected is not None:
                 return injected
             answer = view(authorise(grant), *args, **kwargs)
-            if status is None:
-                return answer
-            return ("" if answer is None else answer), status
+            if answer is None and status is not None:
+                return empty(status)
+            return answer if status is None else (answer, status)
 
         wrapper.operation_name = name  # type: ignore[attr-defined]  # what scenarios may match on
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def empty(status: int) -> Response:
+    """A 202/204 with no body: no ``Content-Type`` either (Flask would label the empty string text/html)."""
+    response = Response(status=status)
+    del response.headers["Content-Type"]
+    return response
 
 
 def authorise(grant: str) -> Tenant:

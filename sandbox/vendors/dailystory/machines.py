@@ -19,12 +19,13 @@ TRASH_SECONDS = 7 * 86400  # [doc] a deleted campaign stays in the trash for 7 d
 INACTIVITY_SECONDS = 30 * 86400  # [decided] "extended inactivity" (seed) is not quantified by the vendor
 PURGED = "Purged"  # sandbox-only terminal state: the campaign is gone, every call answers 404
 
-# The action that moves a campaign to each posted status. Which statuses each one leaves from is the
-# vendor's rule set [decided]: an Archived campaign is not running, so it can be re-activated or
-# deleted but not paused; a Deleted one is restored by posting any other status; new campaigns
-# (and only they) start in Active or Paused.
+# The action that moves a campaign to each posted status. Seed 003: "When the posted status differs from
+# the stored status, the campaign transitions to the new status", and it names no pair it refuses, so every
+# status can move to every other one (Archived -> Paused included; a Deleted one is restored by posting any
+# other status). New campaigns start in Active or Paused [decided]: Archived or Deleted is no state to create.
 ACTION_TO = {"Active": "activate", "Paused": "pause", "Archived": "archive", "Deleted": "delete"}
 CREATABLE = ("Active", "Paused")
+STATUSES = frozenset(ACTION_TO)
 
 
 def vendor_time(moment: datetime) -> str:
@@ -61,12 +62,7 @@ CAMPAIGN_MACHINE = Machine(
     states=("Active", "Paused", "Archived", "Deleted", PURGED),
     initial="Active",
     timed={"Deleted": Timed("trash", {"default": PURGED})},
-    actions={
-        "activate": Action(frozenset({"Paused", "Archived", "Deleted"}), "Active"),
-        "pause": Action(frozenset({"Active", "Deleted"}), "Paused"),
-        "archive": Action(frozenset({"Active", "Paused", "Deleted"}), "Archived"),
-        "delete": Action(frozenset({"Active", "Paused", "Archived"}), "Deleted"),
-    },
+    actions={action: Action(STATUSES - {status}, status) for status, action in ACTION_TO.items()},
     durations={"trash": TRASH_SECONDS},
     on_enter=_campaign_entered,
 )

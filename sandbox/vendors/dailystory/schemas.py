@@ -1,4 +1,4 @@
-"""DailyStory request and settings schemas (marshmallow), as seed 003 and shared/vendors/dailystory.md define them."""
+"""DailyStory request and settings schemas (marshmallow), as seed 003 and the vendor's public docs define them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Webex request and settings schemas (marshmallow), as the seeds and shared/vendors/webex.md define them."""
+"""Webex request and settings schemas (marshmallow), as the seeds and the fidelity document define them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,22 @@ EVENT_MAX_PARAMS = 400  # seed 004
 FLAG = validate.OneOf([0, 1], error="must be 0 or 1")
 
 
-class NotificationSchema(Schema):
+class NullsAbsent(Schema):
+    """An explicit ``null`` in an optional field reads as if the field were absent [decided].
+
+    Jackson, Json.NET, pydantic and Go clients serialise unset fields as ``null`` by default; the vendor's
+    documents never say null is refused, and a client that works against Webex must work here.
+    """
+
+    @pre_load
+    def nulls_are_absent(self, body: Any, **_: Any) -> Any:
+        if not isinstance(body, dict):
+            return body
+        required = {field.data_key or name for name, field in self.load_fields.items() if field.required}
+        return {key: value for key, value in body.items() if value is not None or key in required}
+
+
+class NotificationSchema(NullsAbsent):
     class Meta:
         unknown = EXCLUDE
 
@@ -28,14 +43,14 @@ class NotificationSchema(Schema):
     defaultUser = fields.Integer(strict=True, load_default=0, validate=FLAG)
 
 
-class AlertSettingSchema(Schema):
+class AlertSettingSchema(NullsAbsent):
     class Meta:
         unknown = EXCLUDE
 
     alertType = fields.String(required=True, validate=validate.Length(1, 32))
 
 
-class CampaignSchema(Schema):
+class CampaignSchema(NullsAbsent):
     """Create and update share these rules; the catalogue's own failures are checked before it."""
 
     class Meta:

@@ -15,7 +15,9 @@ from sandbox.vendors.zexa.models.base import CAMPAIGN, VENDOR, iso, message_key,
 from sandbox.vendors.zexa.models.credits import Credits
 from sandbox.vendors.zexa.models.webhooks import Emitter
 
-# Seed 002's statuses, plus `paused` (out of credits mid-send: the docs' pause, shared/vendors/zexa.md).
+# Seed 002's six statuses, plus the sandbox's own `paused`: out of credits mid-send, the vendor's docs say sending
+# pauses and resumes after a top-up. Clients only ever see seed 002's six: `present_campaign` shows `paused` as
+# `processing` ("messages are actively being dispatched"), the campaign neither sent nor failed [decided].
 STATES = ("draft", "scheduled", "processing", "paused", "sent", "completed", "failed")
 # [decided] Seconds of virtual time: the batch interval, and how long after dispatch a receipt arrives.
 DURATIONS = {"start": 0.0, "schedule": 0.0, "batch": 1.0, "receipts": 5.0}
@@ -106,7 +108,11 @@ class Run:
             self.store.delete(self.paused, move.key)
         if move.target == "processing" and not self.record.get("started_at"):
             self.set(started_at=iso(at))
-        if move.target in ("processing", "paused", "sent"):
+        if move.target == "paused":
+            # Nothing steps while it waits for credits: what was dispatched is confirmed now, so the counts
+            # show every sent message's fate and `delivered + failed < total_contacts` the unsent rest [decided].
+            self.confirm(None)
+        elif move.target in ("processing", "sent"):
             receipts = float(self.scope.durations(CAMPAIGN)["receipts"])
             self.confirm((at - timedelta(seconds=receipts)).timestamp())
         if move.target == "paused":

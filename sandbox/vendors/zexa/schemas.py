@@ -1,4 +1,4 @@
-"""Zexa request, query and settings schemas (marshmallow), as seed 002 and shared/vendors/zexa.md define them."""
+"""Zexa request, query and settings schemas (marshmallow), as seed 002 and the vendor's public docs define them."""
 
 from __future__ import annotations
 

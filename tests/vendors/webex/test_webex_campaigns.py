@@ -49,6 +49,27 @@ def test_referenceid_write_spelling_is_accepted(client):
     assert client.get(f"{CAMPAIGNS}/{campaign_id}", headers=auth()).get_json()["refernceid"] == "REF-9"
 
 
+def test_nulls_in_optional_fields_read_as_absent(client):
+    """Jackson, Json.NET, pydantic and Go clients send null for every unset field: the defaults apply."""
+    nulls = {"referenceid": None, "imageName": None, "imageContent": None, "businessStakeHolder": None}
+    notification = {"emailId": "ops@example.com", "description": None, "status": None}
+    notification.update(excepitonAlert=None, defaultUser=None)
+    body = campaign_body(priority=None, notifications=[notification], **nulls)
+    response = create(client, body)
+    assert response.status_code == 200, response.get_json()
+    campaign = client.get(f"{CAMPAIGNS}/{response.get_json()['id']}", headers=auth()).get_json()
+    assert campaign["priority"] == 0 and campaign["refernceid"] is None and campaign["imageUri"] is None
+    assert campaign["notifications"] == [
+        {"emailId": "ops@example.com", "description": "", "status": 1, "excepitonAlert": 0, "defaultUser": 0}
+    ]
+
+
+@pytest.mark.parametrize("field", ["name", "notifications", "alertsettings"])
+def test_a_null_in_a_required_field_is_still_refused(client, field):
+    response = create(client, campaign_body(**{field: None}))
+    assert response.status_code == 400 and field in response.get_json()["description"]
+
+
 def test_created_on_follows_the_sandbox_clock(client):
     client.post("/_sandbox/clock/advance", json={"to": "2030-01-02T03:04:05Z"})
     campaign_id = create(client, campaign_body()).get_json()["id"]

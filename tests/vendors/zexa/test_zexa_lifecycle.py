@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from zexa_helpers import (
+    CAMPAIGNS,
     CONTACTS,
     CREDITS,
     advance,
@@ -23,6 +24,8 @@ from zexa_helpers import (
 
 from sandbox.app import create_app
 from sandbox.config import Config
+
+SEED_STATUSES = ("draft", "scheduled", "processing", "sent", "completed", "failed")  # seed 002's table
 
 
 def add_contacts(client: FlaskClient, key: str, count: int, list_id: str = "lst_empty01") -> None:
@@ -231,11 +234,16 @@ def test_out_of_credits_mid_send_pauses_and_a_top_up_resumes(
     create_campaign(client, key)  # spends 5 of the 7 first
     advance(client, key, 3610)
 
-    paused = get_campaign(client, key, later["id"])
-    assert paused["status"] == "paused"
+    waiting = get_campaign(client, key, later["id"])
+    # Seed 002 has no `paused`: a campaign waiting for credits is still `processing`, neither sent nor
+    # completed; its counts show the fate of the 2 messages the credits paid for, not the 3 unsent ones.
+    assert waiting["status"] == "processing" and waiting["completed_at"] is None
+    assert waiting["delivered"] + waiting["failed"] == 2 < waiting["total_contacts"] == 5
     assert balance(client, key) == 0
     advance(client, key, 3600)
-    assert get_campaign(client, key, later["id"])["status"] == "paused"  # time alone does not resume it
+    assert get_campaign(client, key, later["id"]) == waiting  # time alone does not resume it
+    listed = client.get(CAMPAIGNS, headers=auth(key)).get_json()["data"]
+    assert {campaign["status"] for campaign in listed} <= set(SEED_STATUSES)
 
     answer = credits(client, key, amount=10)
     assert answer["resumed"] == [later["id"]]
@@ -254,7 +262,7 @@ def test_a_top_up_too_small_for_one_message_resumes_nothing(
     later = create_campaign(client, key, scheduled_at=hour_from_now(sandbox))
     create_campaign(client, key)
     advance(client, key, 3610)
-    assert get_campaign(client, key, later["id"])["status"] == "paused"
+    assert get_campaign(client, key, later["id"])["status"] == "processing"
     assert credits(client, key, amount=0.5)["resumed"] == []
     assert credits(client, key, amount=0.5)["resumed"] == [later["id"]]
 

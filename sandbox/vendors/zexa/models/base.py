@@ -52,11 +52,18 @@ CREATED_FIELDS = ("id", "status", "name", "channel", "total_contacts", "created_
 READ_FIELDS = (
     "id", "name", "status", "channel", "total_contacts", "delivered", "failed",
     "created_at", "scheduled_at", "started_at", "completed_at",
-)  # fmt: skip  # seed 002's Get Campaign Status fields, plus scheduled_at (shared/vendors/zexa.md)
+)  # fmt: skip  # seed 002's Get Campaign Status fields, plus scheduled_at (the docs' campaign object)
+
+
+# Seed 002's table has six statuses; the sandbox's `paused` (waiting for credits) is shown as `processing`.
+SHOWN_STATUS = {"paused": "processing"}
 
 
 def present_campaign(record: Mapping[str, Any], fields: tuple[str, ...] = READ_FIELDS) -> dict[str, Any]:
-    return {name: record.get(name) for name in fields}
+    view = {name: record.get(name) for name in fields}
+    if "status" in view:
+        view["status"] = SHOWN_STATUS.get(str(view["status"]), view["status"])
+    return view
 
 
 def message_key(campaign_id: str, index: int) -> str:
