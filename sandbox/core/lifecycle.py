@@ -11,7 +11,7 @@ from typing import Any
 
 from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError
-from sandbox.core.machines import DEFAULT, MODES, Machine, Tenant, Timed, Transition
+from sandbox.core.machines import MODES, Machine, Tenant, Transition
 from sandbox.core.store import Store, table_name
 from sandbox.core.ticker import Ticker
 
@@ -21,9 +21,6 @@ BOOK = "_lifecycle"  # the engine's bookkeeping inside each tracked record
 HISTORY_KEPT = 50
 _CONFIG = "_sandbox.lifecycles"
 _GLOBAL = "*"
-
-
-_NO_STEP = Timed("", {DEFAULT: ""})
 
 
 def schedule_table(tenant: str) -> str:
@@ -116,7 +113,7 @@ class Lifecycles:
             record = self.store.get(self.table(machine, tenant), key)
             if record is None:
                 raise ControlError(404, "not_found", f"no {name} record {key!r} for tenant {tenant!r}")
-            book = {**record.get(BOOK, {}), "outcome": outcome}
+            book = {**record.get(BOOK, {}), "outcome": outcome, "outcome_by": "the control API"}
             self.store.update(self.table(machine, tenant), key, {BOOK: book})
             return {"id": key, machine.field: record.get(machine.field), "outcome": outcome}
 
@@ -182,7 +179,7 @@ class Lifecycles:
         """A scenario's outcome for the record a request touches; it stays until another is forced."""
         book = dict(record.get(BOOK) or {})
         if requested is not None:
-            book["outcome"] = requested
+            book.update(outcome=requested, outcome_by="a scenario rule")
         record[BOOK] = book
         return book.get("outcome")
 
@@ -256,19 +253,22 @@ class Lifecycles:
         if timed is None:
             self._unschedule(machine, tenant, key, record)
             return
-        outcome = self._choose(machine, tenant, record, str(state))
-        self._enter(machine, tenant, key, record, timed.target(outcome), at, outcome, cause)
+        outcome, why = self._choose(machine, tenant, record, str(state))
+        self._enter(machine, tenant, key, record, timed.target(outcome), at, outcome, cause, why=why)
 
-    def _choose(self, machine: Machine, tenant: str, record: dict[str, Any], state: str) -> str | None:
+    def _choose(
+        self, machine: Machine, tenant: str, record: dict[str, Any], state: str
+    ) -> tuple[str | None, str | None]:
+        """The branch a timed step takes, and who chose it (None: the default path)."""
         branches = machine.timed[state].to
-        forced = (record.get(BOOK) or {}).get("outcome")
-        if forced in branches:
-            return str(forced)
+        book = record.get(BOOK) or {}
+        if book.get("outcome") in branches:
+            return str(book["outcome"]), str(book.get("outcome_by") or "the control API")
         for_tenant = self.config(tenant, machine.name)["outcome"]
         if for_tenant in branches:
-            return str(for_tenant)
+            return str(for_tenant), "the tenant's lifecycle configuration"
         chosen = machine.choose(self._tenant(tenant), record, state) if machine.choose else None
-        return chosen if chosen in branches else None
+        return (chosen, "the vendor's rules") if chosen in branches else (None, None)
 
     def _enter(
         self,
@@ -281,6 +281,7 @@ class Lifecycles:
         outcome: str | None,
         cause: str,
         insert: bool = False,
+        why: str | None = None,
     ) -> dict[str, Any]:
         """Move the record to ``target`` and schedule what follows; answers the record as now stored.
 
@@ -295,8 +296,8 @@ class Lifecycles:
         book = dict(record.get(BOOK) or {})
         moment = at.isoformat()
         step = {"state": target, "at": moment, "real_at": self.clock.real_now().isoformat(), "cause": cause}
-        if outcome is not None and outcome in (machine.timed.get(str(source)) or _NO_STEP).to:
-            step["outcome"] = outcome  # the branch was forced (control API or a scenario rule)
+        if why is not None:  # a branch other than the default path: which, and who chose it
+            step.update(outcome=outcome, outcome_by=why)
         history = [*book.get("history", ()), step]
         book.update(since=moment, history=history[-HISTORY_KEPT:], due=None, pending=False)
         updated = {**record, **changes}

@@ -88,6 +88,7 @@ def test_a_forced_outcome_is_named_in_the_timeline(client: FlaskClient, fresh_ke
         "timeline"
     ]
     assert timeline[-1]["state"] == "failed" and timeline[-1]["outcome"] == "failed"
+    assert timeline[-1]["outcome_by"] == "the control API"
     assert "outcome" not in timeline[1]  # scheduled -> processing has no branch to force
 
 

@@ -136,7 +136,7 @@ async function renderTimeline() {
 function why(step) {
   const causes = { created: "created by a request", time: "the clock", manual: "a read (manual mode)", immediate: "immediate mode" };
   const cause = causes[step.cause] || `the ${step.cause} request`;
-  return step.outcome ? `${cause}; forced outcome ${step.outcome}` : cause;
+  return step.outcome ? `${cause}; outcome ${step.outcome} chosen by ${step.outcome_by}` : cause;
 }
 
 async function renderLifecycles() {
