@@ -95,9 +95,13 @@ def bearer_secret(headers: Headers) -> str | None:
     return match.group(1) if match else None
 
 
-def auto_tenant_name(vendor: str, secret: str) -> str:
-    """The tenant an unknown, well-formed key gets: stable across restarts, distinct per key."""
-    return f"{vendor}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"
+def auto_tenant_name(secret: str) -> str:
+    """The tenant of a key the sandbox was not given: stable across restarts, distinct per key.
+
+    [decided] The same for every vendor, so one key scopes a control call before any vendor has seen it,
+    and a test's one key reaches one tenant whichever vendors it calls.
+    """
+    return f"key-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"
 
 
 class Credentials:
@@ -108,17 +112,25 @@ class Credentials:
         self._lock = threading.Lock()
         self.strict = strict
         self._by_key: dict[str, Credential] = {}
+        self._tenant_by_secret: dict[str, str] = {}  # the first tenant a secret was given, with any vendor
         self.reload()
 
     def reload(self) -> None:
         with self._lock:
             self._by_key = {key: Credential(**row) for key, row in self._store.items(_TABLE)}
+            self._tenant_by_secret = {}
+            for credential in self._by_key.values():
+                self._tenant_by_secret.setdefault(credential.secret, credential.tenant)
 
     def put(self, credential: Credential) -> bool:
         """Store the credential; answer whether it is new."""
         with self._lock:
-            created = credential.key not in self._by_key
+            previous = self._by_key.get(credential.key)
+            created = previous is None
             self._by_key[credential.key] = credential
+            if previous is not None and self._tenant_by_secret.get(credential.secret) == previous.tenant:
+                self._tenant_by_secret[credential.secret] = credential.tenant
+            self._tenant_by_secret.setdefault(credential.secret, credential.tenant)
             self._store.put(_TABLE, credential.key, credential.to_json())
         return created
 
@@ -128,12 +140,21 @@ class Credentials:
     def find_secret(self, secret: str) -> list[Credential]:
         return [cred for cred in self._by_key.values() if cred.secret == secret]
 
+    def given_tenant(self, secret: str) -> str | None:
+        """The tenant a key was given (fixtures, the control API, a first use) with any vendor, if any."""
+        return self._tenant_by_secret.get(secret)
+
+    def tenant_for(self, secret: str) -> str:
+        """The tenant a key maps to, for every vendor: the one it was given (fixtures, the control API) with
+        any vendor, else a tenant of its own (``auto_tenant_name``)."""
+        return self._tenant_by_secret.get(secret) or auto_tenant_name(secret)
+
     def resolve(self, vendor: str, secret: str, well_formed: Callable[[str], bool]) -> Credential | None:
         """The credential for a presented key; an unknown well-formed key gets a tenant of its own."""
         known = self.get(vendor, secret)
         if known is not None or self.strict or not well_formed(secret):
             return known
-        credential = Credential(vendor, secret, auto_tenant_name(vendor, secret), origin="auto")
+        credential = Credential(vendor, secret, self.tenant_for(secret), origin="auto")
         self.put(credential)
         return credential
 

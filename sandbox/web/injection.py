@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Response, g, request
 
-from sandbox.core.auth import auto_tenant_name
 from sandbox.core.errors import VendorError
 from sandbox.core.sandbox import Sandbox
 from sandbox.core.scenarios import Call, Hit, lenient_json
@@ -67,7 +66,7 @@ def _peek_tenant(sandbox: Sandbox, vendor: Vendor) -> str | None:
         return known.tenant
     if sandbox.credentials.strict or not vendor.well_formed(secret):
         return None
-    return auto_tenant_name(vendor.name, secret)
+    return sandbox.credentials.tenant_for(secret)
 
 
 def _respond(hit: Hit, vendor: Vendor) -> Response:

@@ -11,7 +11,6 @@ from flask import Response, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
-from sandbox.core.auth import auto_tenant_name
 from sandbox.core.errors import ControlError, describe_validation
 from sandbox.core.sandbox import Sandbox
 from sandbox.web.current import current_sandbox
@@ -47,13 +46,25 @@ def scope(sandbox: Sandbox, body: dict[str, Any]) -> str | None:
     secret = body.get("credential")
     if tenant or not secret:
         return tenant
-    vendor = body.get("vendor")
-    matches = [c for c in sandbox.credentials.find_secret(secret) if vendor in (None, c.vendor)]
-    if matches:
-        return matches[0].tenant
-    if vendor in sandbox.vendors and sandbox.vendors[vendor].well_formed(secret):
-        return auto_tenant_name(vendor, secret)
-    raise ControlError(404, "unknown_credential", "no tenant is known for that credential")
+    return credential_tenant(sandbox, secret, body.get("vendor"))
+
+
+def credential_tenant(sandbox: Sandbox, secret: str, vendor: str | None = None) -> str:
+    """The tenant of a vendor key, whether or not any vendor has seen it yet: the one a vendor call with it reaches.
+
+    ``vendor`` only narrows which vendor's key format is accepted for a key the sandbox was never given.
+    """
+    known = sandbox.credentials.get(vendor, secret) if vendor else None
+    if known is not None:
+        return known.tenant
+    given = sandbox.credentials.given_tenant(secret)
+    if given is not None:
+        return given
+    formats = [sandbox.vendors[vendor]] if vendor in sandbox.vendors else list(sandbox.vendors.values())
+    if not sandbox.credentials.strict and any(v.well_formed(secret) for v in formats):
+        return sandbox.credentials.tenant_for(secret)
+    why = "--strict accepts only keys it was given" if sandbox.credentials.strict else "not a well-formed key"
+    raise ControlError(404, "unknown_credential", f"no tenant is known for that credential ({why})")
 
 
 def required_scope(sandbox: Sandbox, values: dict[str, Any], vendor: str | None = None) -> str:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from sandbox import __version__
-from sandbox.core.auth import Credential, auto_tenant_name
+from sandbox.core.auth import Credential
 from sandbox.core.errors import ControlError
 from sandbox.core.journal import FILTERS
 from sandbox.core.sandbox import Sandbox
@@ -118,7 +118,7 @@ def _credential(sandbox: Sandbox, body: dict[str, Any]) -> Credential:
             400, "invalid_credential", f"unknown grants {unknown}; {vendor.name} has {list(vendor.grants)}"
         )
     secret = body.get("secret") or sandbox.ids.token(40)
-    tenant = body.get("tenant") or auto_tenant_name(vendor.name, secret)
+    tenant = body.get("tenant") or sandbox.credentials.tenant_for(secret)
     expires_at = body.get("expires_at")
     if "expires_in_seconds" in body:
         tenant_now = sandbox.clock.now(tenant)  # the key's own tenant's clock is the one it expires by

@@ -162,12 +162,22 @@ def test_reset_one_tenant_by_credential(client: FlaskClient, fresh_key: Callable
     assert trigger_event(client, mine).status_code == 200
 
 
-def test_reset_with_an_unknown_credential_is_404_and_resets_nothing(
+def test_reset_with_a_key_never_used_resets_only_its_own_tenant(
     client: FlaskClient, fresh_key: Callable[[str], str]
 ) -> None:
     create_campaign(client, DEMO, "Kept")
 
     response = client.post("/_sandbox/reset", json={"credential": fresh_key("webex")})
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["reset"].startswith("key-")
+    assert campaign_names(client, DEMO) == {"Kept"}
+
+
+def test_reset_with_a_malformed_credential_is_404_and_resets_nothing(client: FlaskClient) -> None:
+    create_campaign(client, DEMO, "Kept")
+
+    response = client.post("/_sandbox/reset", json={"credential": "not a key"})
 
     assert_control_error(response, 404)
     assert campaign_names(client, DEMO) == {"Kept"}
@@ -752,6 +762,6 @@ def test_settings_for_a_key_never_used_yet_find_its_tenant_through_the_vendor_pa
     key = fresh_key("webex")
     response = client.patch("/_sandbox/settings", json={"credential": key, "webex": {"event_failure_status": 200}})
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["tenant"] == auto_tenant_name("webex", key)
+    assert response.get_json()["tenant"] == auto_tenant_name(key)
     failing = client.post(EVENTS, json={"event-id": "nope", "event-key": "1"}, headers=auth(key))
     assert (failing.status_code, failing.get_json()["code"]) == (200, 1002)
