@@ -31,7 +31,7 @@ class Sandbox:
         self.config = config
         self.vendors = dict(vendors)
         self.started = time.monotonic()
-        self.store = Store(config.store_path, config.persist_debounce_seconds)
+        self.store = Store(config.store_path, config.persist_commit_seconds)
         self.clock = Clock(self.store)
         self.journal = Journal(config.journal_size, config.journal_body_cap)
         self.ids = Ids(config.seed)

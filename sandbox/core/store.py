@@ -1,13 +1,10 @@
-"""The embedded TinyDB store: O(1) keyed tables, a lock, and atomic, debounced persistence."""
+"""The embedded TinyDB store: O(1) keyed tables behind a lock, every value checked storable, a durable change log."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -16,9 +13,14 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from sandbox.core import changelog
+from sandbox.core.changelog import ChangeLog, StoreLoadError
+from sandbox.core.jsontext import Unstorable, dumps
+
 log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
+__all__ = ["Record", "Store", "StoreLoadError", "Unstorable", "clone", "table_name"]
 
 
 def table_name(vendor: str, collection: str, tenant: str) -> str:
@@ -33,11 +35,6 @@ def clone(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clone(item) for item in value]
     return value
-
-
-def _copy_in(record: Mapping[str, Any]) -> Record:
-    # Every caller passes a dict; copying it through dict() first would copy its top level twice.
-    return clone(record if isinstance(record, dict) else dict(record))
 
 
 class KeyedTable(Table):
@@ -55,131 +52,87 @@ class KeyedTable(Table):
         tables = self._storage.read()
         assert tables is not None  # KeyedStorage never answers None
         updater(tables.setdefault(self.name, {}))
-        self._storage.touch()  # type: ignore[attr-defined]
         self.clear_cache()
 
 
 class KeyedStorage(Storage):
-    """TinyDB storage that keeps every table in memory and optionally mirrors it to one JSON file.
+    """TinyDB storage that keeps every table in memory; the store logs each change to disk itself."""
 
-    The file is written atomically (temp file + rename) by a background thread, a short debounce after the
-    last change and once more on close, so a crash leaves either the old file or the new one, never half.
-    """
-
-    def __init__(self, path: Path | None = None, debounce: float = 0.2) -> None:
-        self._path = path
-        self._debounce = debounce
-        self._pause = debounce
-        self._data: dict[str, dict[str, Mapping]] = {}
-        self._dirty = threading.Event()
-        self._closed = threading.Event()
-        self._snapshot_lock: threading.RLock | None = None
-        self._write_lock = threading.Lock()
-        self._writer: threading.Thread | None = None
-        if path is not None and path.exists():
-            with path.open(encoding="utf-8") as handle:
-                self._data = json.load(handle)
-
-    def bind_lock(self, lock: threading.RLock) -> None:
-        self._snapshot_lock = lock
+    def __init__(self, tables: dict[str, dict[str, Mapping]] | None = None) -> None:
+        self._data: dict[str, dict[str, Mapping]] = tables if tables is not None else {}
 
     def read(self) -> dict[str, dict[str, Mapping]]:
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._data = data
-        self.touch()
-
-    def touch(self) -> None:
-        if self._path is None:
-            return
-        self._dirty.set()
-        if self._writer is None:
-            # Started lazily so that a server which forks its worker never forks a live thread.
-            self._writer = threading.Thread(target=self._write_loop, name="store-writer", daemon=True)
-            self._writer.start()
-
-    def _write_loop(self) -> None:
-        while not self._closed.is_set():
-            self._dirty.wait()
-            if self._closed.wait(self._pause):
-                break
-            started = time.monotonic()
-            try:
-                self.flush()
-                # A full write is O(n): under steady load, keep it to about a fifth of the time.
-                self._pause = max(self._debounce, 4 * (time.monotonic() - started))
-            except OSError:
-                # Disk full, folder gone...: keep the state in memory and try again later.
-                log.exception("could not write the store to %s; retrying", self._path)
-                self._closed.wait(1.0)
-
-    def flush(self) -> None:
-        """Write the current state to disk now, if there is a file and anything changed."""
-        if self._path is None:
-            return
-        # One write at a time: close() then waits for a write the debounce thread has in flight.
-        with self._write_lock:
-            if not self._dirty.is_set():
-                return
-            lock = self._snapshot_lock or threading.RLock()
-            with lock:
-                self._dirty.clear()
-                # Documents are replaced, never mutated in place, so copying the two dict levels is a snapshot.
-                snapshot = {name: dict(table) for name, table in self._data.items()}
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".store-", suffix=".json", dir=self._path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(snapshot, handle, ensure_ascii=False, separators=(",", ":"))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, self._path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                self._dirty.set()
-                raise
-
-    def close(self) -> None:
-        self._closed.set()
-        self._dirty_flush_on_close()
-
-    def _dirty_flush_on_close(self) -> None:
-        try:
-            self.flush()
-        except OSError:
-            log.exception("could not write the store to %s", self._path)
 
 
 class Store:
-    """Named keyed tables behind one re-entrant lock; documents are deep-copied in and out."""
+    """Named keyed tables behind one re-entrant lock; documents are copied in (through their JSON) and out.
 
-    def __init__(self, path: Path | None = None, debounce: float = 0.2) -> None:
+    Every record is encoded as JSON on its way in, in the caller's thread: a value that could not be written
+    to disk (a lone surrogate, NaN, a set...) is refused there with ``Unstorable`` and changes nothing, so no
+    value can stop the writer. With a ``path``, each change is also queued as one line of the change log
+    (``core.changelog``), which a writer thread commits every ``commit_seconds``.
+    """
+
+    def __init__(
+        self, path: Path | None = None, commit_seconds: float = 0.05, compact_min_bytes: int = 8 << 20
+    ) -> None:
         self.lock = threading.RLock()
-        self._db = TinyDB(storage=KeyedStorage, path=path, debounce=debounce)
+        self._log: ChangeLog | None = None
+        tables: dict[str, dict[str, Mapping]] = {}
+        if path is not None:
+            self._log = ChangeLog(path, self.lock, self._tables, commit_seconds, compact_min_bytes)
+            tables = self._log.load()
+        self._db = TinyDB(storage=KeyedStorage, tables=tables)
         self._db.table_class = KeyedTable
         self._storage: KeyedStorage = self._db.storage  # type: ignore[assignment]
-        self._storage.bind_lock(self.lock)
+        self.refused: str | None = None  # the last value refused as unstorable, for health (until a full reset)
+        self._said: set[str] = set()
+
+    def _tables(self) -> dict[str, dict[str, Mapping]]:
+        return self._storage.read()
 
     def _table(self, name: str) -> Table:
         return self._db.table(name, cache_size=0)
 
+    def _encode(self, table: str, key: str, record: Mapping[str, Any]) -> tuple[bytes, Record]:
+        """The record's JSON and a private copy read back from it; ``Unstorable`` if it cannot be kept."""
+        try:
+            encoded = dumps(record)
+        except Unstorable as error:
+            problem = f"a record of {table} ({key[:80]!r}) was refused as unstorable: {error}"
+            if str(error) not in self._said:  # said once per kind of value, not once per request
+                self._said.add(str(error))
+                log.error("%s; the sandbox let a value through that its edges should refuse", problem)
+            self.refused = problem
+            raise Unstorable(problem) from None
+        return encoded, json.loads(encoded)
+
+    def _logged(self, line: Callable[[], bytes]) -> None:
+        if self._log is not None:
+            self._log.append(line())
+
     def insert(self, table: str, key: str, record: Mapping[str, Any]) -> None:
         with self.lock:
-            document = Document(_copy_in(record), doc_id=key)  # type: ignore[arg-type]
-            self._table(table).insert(document)
+            encoded, copy = self._encode(table, key, record)
+            self._table(table).insert(Document(copy, doc_id=key))  # type: ignore[arg-type]
+            self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def put(self, table: str, key: str, record: Mapping[str, Any]) -> None:
         """Insert or replace the record stored under ``key``."""
         with self.lock:
             # Not TinyDB's upsert: it merges into the stored dict in place, which keeps stale fields and
-            # mutates a record the writer thread's snapshot may be serialising.
-            self._storage.read().setdefault(table, {})[key] = _copy_in(record)
-            self._storage.touch()
+            # mutates a record the compactor's snapshot may be serialising.
+            encoded, copy = self._encode(table, key, record)
+            self._tables().setdefault(table, {})[key] = copy
+            self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def get(self, table: str, key: str) -> Record | None:
         with self.lock:
-            found = self._storage.read().get(table, {}).get(key)
+            found = self._tables().get(table, {}).get(key)
             return clone(found) if found is not None else None
 
     def peek(self, table: str, key: str) -> Record | None:
@@ -188,78 +141,105 @@ class Store:
         Safe to hold: writes replace a stored record with a new dict, they never change one in place.
         """
         with self.lock:
-            return cast("Record | None", self._storage.read().get(table, {}).get(key))
+            return cast("Record | None", self._tables().get(table, {}).get(key))
 
     def update(self, table: str, key: str, fields: Mapping[str, Any]) -> None:
         with self.lock:
-            raw = self._storage.read().get(table, {})
+            raw = self._tables().get(table, {})
             if key not in raw:
                 raise KeyError(key)
-            # Replace rather than mutate, so snapshots taken by the writer thread stay consistent.
-            raw[key] = {**raw[key], **_copy_in(fields)}
-            self._storage.touch()
+            # Replace rather than mutate, so snapshots taken by the compactor stay consistent.
+            encoded, copy = self._encode(table, key, {**raw[key], **fields})
+            raw[key] = copy
+            self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def delete(self, table: str, key: str) -> bool:
         with self.lock:
-            raw = self._storage.read().get(table, {})
+            raw = self._tables().get(table, {})
             if key not in raw:
                 return False
             del raw[key]
-            self._storage.touch()
+            self._logged(lambda: changelog.delete_line(table, key))
             return True
 
     def contains(self, table: str, key: str) -> bool:
         with self.lock:
-            return key in self._storage.read().get(table, {})
+            return key in self._tables().get(table, {})
 
     def count(self, table: str) -> int:
         with self.lock:
-            return len(self._storage.read().get(table, {}))
+            return len(self._tables().get(table, {}))
 
     def values(self, table: str) -> list[Record]:
         """All records of a table, in insertion order (a copy)."""
         with self.lock:
-            return clone(list(self._storage.read().get(table, {}).values()))
+            return clone(list(self._tables().get(table, {}).values()))
 
     def items(self, table: str) -> list[tuple[str, Record]]:
         """All (key, record) pairs of a table, in insertion order (a copy)."""
         with self.lock:
-            return [(key, clone(record)) for key, record in self._storage.read().get(table, {}).items()]
+            return [(key, clone(record)) for key, record in self._tables().get(table, {}).items()]
 
     def keys(self, table: str) -> Iterator[str]:
         with self.lock:
-            return iter(list(self._storage.read().get(table, {})))
+            return iter(list(self._tables().get(table, {})))
 
     def oldest_key(self, table: str) -> str | None:
         with self.lock:
-            return next(iter(self._storage.read().get(table, {})), None)
+            return next(iter(self._tables().get(table, {})), None)
 
     def table_names(self) -> set[str]:
         with self.lock:
-            return set(self._storage.read())
+            return set(self._tables())
 
     def drop(self, table: str) -> None:
         with self.lock:
-            self._db.drop_table(table)
-            self._storage.touch()
+            if table in self._tables():
+                self._db.drop_table(table)
+                self._logged(lambda: changelog.drop_line(table))
 
     def drop_where(self, predicate: Callable[[str], bool]) -> None:
         with self.lock:
-            for name in [name for name in self._storage.read() if predicate(name)]:
-                self._db.drop_table(name)
-            self._storage.touch()
+            for name in [name for name in self._tables() if predicate(name)]:
+                self.drop(name)
 
     def export(self) -> dict[str, dict[str, Record]]:
         with self.lock:
-            return clone(self._storage.read())
+            return clone(self._tables())
 
     def replace_all(self, data: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
+        """Replace every table (a snapshot restore); every record is checked storable before anything changes."""
+        encoded = {
+            name: {key: self._encode(name, key, record) for key, record in rows.items()} for name, rows in data.items()
+        }
         with self.lock:
             self._db.drop_tables()
-            self._storage.write({name: _copy_in(table) for name, table in data.items()})
+            self._storage.write(
+                {name: {key: copy for key, (_, copy) in rows.items()} for name, rows in encoded.items()}
+            )
+            self._logged(lambda: changelog.CLEAR_LINE)
+            for name, rows in encoded.items():
+                for key, (line, _) in rows.items():
+                    self._logged(lambda: changelog.put_line(name, key, line))  # noqa: B023 -- called at once
+
+    # -- durability --------------------------------------------------------------------------------------
+    @property
+    def problem(self) -> str | None:
+        """Why the store is degraded (a write to disk failing, a value refused), or None."""
+        if self._log is not None and self._log.problem:
+            return self._log.problem
+        return self.refused
 
     def flush(self) -> None:
-        self._storage.flush()
+        """Commit every queued change to disk now."""
+        if self._log is not None:
+            self._log.commit()
+
+    def compact(self) -> None:
+        """Fold the change log into the TinyDB JSON file now."""
+        if self._log is not None:
+            self._log.compact()
 
     def close(self) -> None:
-        self._storage.close()
+        if self._log is not None:
+            self._log.close()

@@ -1,18 +1,17 @@
-"""sandbox.core.store.Store: keyed tables, copies in and out, atomic and debounced persistence."""
+"""sandbox.core.store.Store: keyed tables, copies in and out, unstorable values refused (on disk: test_changelog)."""
 
 from __future__ import annotations
 
-import json
-import os
+import logging
+import math
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sandbox.core.store import Store
+from sandbox.core.store import Store, Unstorable
 
 
 @pytest.fixture
@@ -20,28 +19,6 @@ def store() -> Iterator[Store]:
     memory = Store()
     yield memory
     memory.close()
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "sandbox.json"
-
-
-def read_file(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-def wait_for_file(path: Path, predicate: Any, timeout: float = 2.0) -> dict[str, Any]:
-    """Poll the file the writer thread produces (I/O, not a status wait)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if path.exists():
-            data = read_file(path)
-            if predicate(data):
-                return data
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{path} did not get the expected content within {timeout} s")
-        time.sleep(0.02)
 
 
 # -- keyed tables ------------------------------------------------------------------------------------------
@@ -245,124 +222,47 @@ def test_memory_store_writes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert list(tmp_path.iterdir()) == []
 
 
-# -- file mode -------------------------------------------------------------------------------------------------
-def test_flush_writes_a_file_a_new_store_reads_back(path: Path) -> None:
-    first = Store(path, debounce=60)
-    first.insert("t", "a", {"name": "A", "tags": ["x"]})
-    first.insert("t", "b", {"name": "B"})
-    first.put("u", "k", {"v": 1})
-    first.update("t", "a", {"name": "A2"})
-    first.delete("t", "b")
-    first.flush()
-
-    second = Store(path, debounce=60)
-    try:
-        assert second.items("t") == [("a", {"name": "A2", "tags": ["x"]})]
-        assert second.get("u", "k") == {"v": 1}
-        assert second.table_names() == {"t", "u"}
-        # The re-opened store is fully usable: keyed writes, duplicate detection.
-        with pytest.raises(ValueError):
-            second.insert("t", "a", {})
-        second.insert("t", "c", {"name": "C"})
-        assert [key for key, _ in second.items("t")] == ["a", "c"]
-    finally:
-        first.close()
-        second.close()
+# -- values the store refuses: nothing that reaches it can stop its writer ---------------------------------------
+UNSTORABLE = [
+    pytest.param({"name": "\ud800"}, id="lone-surrogate"),
+    pytest.param({"n": math.nan}, id="nan"),
+    pytest.param({"n": math.inf}, id="infinity"),
+    pytest.param({"n": 10**5000}, id="an-int-too-long-to-print"),
+    pytest.param({"when": {1, 2}}, id="a-set"),
+]
 
 
-def test_the_file_is_replaced_atomically(path: Path) -> None:
-    store = Store(path, debounce=60)
-    try:
-        for number in range(3):
-            store.insert("t", str(number), {"n": number, "text": "é" * 10})
-            store.flush()
-            assert read_file(path)["t"][str(number)] == {"n": number, "text": "é" * 10}
-            # Only the store file: the temp file was renamed over it, none is left behind.
-            assert [entry.name for entry in path.parent.iterdir()] == [path.name]
-    finally:
-        store.close()
+@pytest.mark.parametrize("record", UNSTORABLE)
+def test_an_unstorable_value_is_refused_and_changes_nothing(store: Store, record: dict[str, Any]) -> None:
+    store.put("t", "a", {"name": "kept"})
+
+    for write in (
+        lambda: store.put("t", "a", record),
+        lambda: store.insert("t", "b", record),
+        lambda: store.update("t", "a", record),
+        lambda: store.replace_all({"t": {"a": {"name": "fine"}, "b": record}}),
+    ):
+        with pytest.raises(Unstorable):
+            write()
+
+    assert store.export() == {"t": {"a": {"name": "kept"}}}
+    assert store.problem is not None and "refused as unstorable" in store.problem
 
 
-def test_flush_without_changes_does_not_rewrite(path: Path) -> None:
-    store = Store(path, debounce=60)
-    try:
-        store.insert("t", "a", {})
-        store.flush()
-        path.write_text('{"marker": {}}', encoding="utf-8")
+def test_a_refusal_is_logged_once_per_kind_and_later_writes_go_on(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="sandbox.core.store"):
+        for number in range(5):
+            with pytest.raises(Unstorable):
+                store.put("tenant-a", str(number), {"name": "\udc00"})
+        store.put("tenant-b", "x", {"name": "fine"})
 
-        store.flush()
-
-        assert read_file(path) == {"marker": {}}
-    finally:
-        store.close()
-
-
-def test_the_debounce_writer_persists_without_a_flush(path: Path) -> None:
-    store = Store(path, debounce=0.05)
-    try:
-        store.insert("t", "a", {"n": 1})
-        wait_for_file(path, lambda data: data.get("t", {}).get("a") == {"n": 1})
-
-        store.update("t", "a", {"n": 2})
-        store.insert("t", "b", {"n": 3})
-        data = wait_for_file(path, lambda data: data.get("t", {}).get("a") == {"n": 2} and "b" in data["t"])
-
-        assert data["t"]["b"] == {"n": 3}
-        assert [entry.name for entry in path.parent.iterdir()] == [path.name]
-    finally:
-        store.close()
+    assert len([r for r in caplog.records if "unstorable" in r.getMessage()]) == 1
+    assert store.get("tenant-b", "x") == {"name": "fine"}
 
 
-def test_close_flushes_pending_changes(path: Path) -> None:
-    store = Store(path, debounce=60)  # the writer would wait a minute
-    store.insert("t", "a", {"n": 1})
-    store.drop_where(lambda name: False)
-    store.put("t", "b", {"n": 2})
+def test_stored_values_are_what_json_reads_back(store: Store) -> None:
+    store.put("t", "a", {"tuple": (1, 2), "float": 1.0, "nested": {"t": ("x",)}})
 
-    store.close()
-
-    assert read_file(path) == {"t": {"a": {"n": 1}, "b": {"n": 2}}}
-    assert [entry.name for entry in path.parent.iterdir()] == [path.name]
-
-
-def test_close_waits_for_a_write_in_flight(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """close() must not return while the debounce writer is still writing the final state."""
-    writing, release = threading.Event(), threading.Event()
-    real_fsync = os.fsync
-
-    def slow_fsync(fd: int) -> None:
-        if threading.current_thread().name == "store-writer":
-            writing.set()
-            release.wait(5)
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", slow_fsync)
-    store = Store(path, debounce=0.001)
-    store.insert("t", "a", {"n": 1})
-    assert writing.wait(5), "the writer thread never wrote"
-
-    closer = threading.Thread(target=store.close)
-    closer.start()
-    closer.join(0.2)
-    still_closing = closer.is_alive()
-    release.set()
-    closer.join(5)
-
-    assert still_closing, "close() returned while a write was in flight"
-    assert read_file(path) == {"t": {"a": {"n": 1}}}
-    assert [entry.name for entry in path.parent.iterdir()] == [path.name]
-
-
-def test_drop_and_replace_all_are_persisted(path: Path) -> None:
-    store = Store(path, debounce=60)
-    store.insert("gone", "a", {})
-    store.insert("kept", "a", {})
-    store.flush()
-    store.drop("gone")
-    store.close()
-    assert read_file(path) == {"kept": {"a": {}}}
-
-    store = Store(path, debounce=60)
-    store.replace_all({"new": {"x": {"v": 1}}})
-    store.close()
-    assert read_file(path) == {"new": {"x": {"v": 1}}}
+    assert store.get("t", "a") == {"tuple": [1, 2], "float": 1.0, "nested": {"t": ["x"]}}
