@@ -21,7 +21,7 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--memory", is_flag=True, help="Keep all state in memory (the default without --data-dir).")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help="Persist state here.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Persist state here (a folder, made if missing).")
 @click.option(
     "--fixtures",
     "fixtures_dir",
@@ -77,16 +77,29 @@ def serve(
         _library(config)
     from sandbox.server import serve as run
 
-    root = f"http://{host}:{port}"
-    for vendor in VENDOR_MODULES:
-        click.echo(f"{vendor:<11} {root}/{vendor}")
-    click.echo(f"{'control':<11} {root}/_sandbox")
-    click.echo(f"storage     {config.store_path or 'memory'}")
+    listener = _listen(host, port, config)  # a failed start is one line, before anything else is printed
+    root = f"http://{f'[{host}]' if ':' in host else host}:{listener.getsockname()[1]}"
 
     def ready() -> None:
+        for vendor in VENDOR_MODULES:
+            click.echo(f"{vendor:<11} {root}/{vendor}")
+        click.echo(f"{'control':<11} {root}/_sandbox")
+        click.echo(f"storage     {config.store_path or 'memory'}")
         click.echo(f"campaign-sandbox ready on {root}")
 
-    run(config, host, port, threads, ready)
+    run(config, listener, threads, ready)
+
+
+def _listen(host: str, port: int, config: Config) -> Any:
+    """The server's socket, once the data dir looks usable; else exit 1 with ``Error: what, where, what to do``."""
+    from sandbox.server import StartupError, check_data_dir, listen
+
+    try:
+        if config.data_dir is not None:
+            check_data_dir(config.data_dir)
+        return listen(host, port)
+    except StartupError as problem:
+        raise click.ClickException(str(problem)) from None
 
 
 @main.group()

@@ -2,37 +2,108 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import logging
+import multiprocessing
+import os
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from sandbox.config import Config
+from sandbox.config import STORE_FILE, Config
 
 log = logging.getLogger(__name__)
 
 _app: Any = None  # the worker's app, so that its store is written out when the worker stops
 
 
-def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable[[], None]) -> None:
-    """Block serving ``config`` on host:port; call ``on_ready`` once the first request is answered.
+class StartupError(Exception):
+    """A failed start told in one line: what failed, where, and what to do."""
 
-    One worker process holds all state (the store is in memory). Granian binds the socket and forks
-    the worker; the worker builds the app, then probes itself and calls ``on_ready``. The probe runs
+
+def listen(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A socket listening on host:port for this server alone, or ``StartupError``.
+
+    Bound here rather than by Granian, which binds with SO_REUSEPORT on Linux: there a second server on
+    the same port starts silently and the kernel spreads requests over two diverging states.
+    """
+    where = f"{host}:{port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise StartupError(
+            f"cannot listen on {where}: {host!r} is neither an address nor a known host name ({error}); "
+            "give an address of this machine: --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every network)"
+        ) from None
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart need not wait out TIME_WAIT
+        listener.bind(address)
+        listener.listen(backlog)
+    except OSError as error:
+        listener.close()
+        raise StartupError(f"cannot listen on {where}: {_bind_problem(host, error)}") from None
+    listener.set_inheritable(True)
+    return listener
+
+
+def check_data_dir(folder: Path) -> None:
+    """What can be told of a data dir before the worker loads it: a folder (or one to create) it can write in."""
+    existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
+    store = folder / STORE_FILE
+    if existing is None or not existing.is_dir():
+        problem = f"{existing} is a file, not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{existing} is not writable by this user"
+    elif store.exists() and (not store.is_file() or not os.access(store, os.R_OK)):
+        problem = f"{store} is not a readable file"
+    else:
+        return
+    raise StartupError(f"cannot use the data dir {folder}: {problem}; choose another --data-dir (or fix that)")
+
+
+def _bind_problem(host: str, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return (
+            "the port is already in use, by another campaign-sandbox (a second `make run`?) or another program; "
+            "stop that one, or choose another --port"
+        )
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine; use --host 127.0.0.1 (this machine) or 0.0.0.0 (all)"
+    if error.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need privileges); choose a --port above 1023"
+    return f"{error.strerror or error}; check --host and --port"
+
+
+def serve(config: Config, listener: socket.socket, threads: int, on_ready: Callable[[], None]) -> None:
+    """Block serving ``config`` on ``listener`` (see ``listen``); call ``on_ready`` once the first request is answered.
+
+    One worker process holds all state (the store is in memory). Granian forks the worker over the
+    socket; the worker builds the app, then probes itself and calls ``on_ready``. The probe runs
     in the worker on purpose: a thread alive in the parent while it forks can hold an import lock
     (its first connect imports ``encodings.idna``) that the worker then waits on forever.
     """
-    from granian.constants import Interfaces
     from granian.server.mp import MPServer
+
+    host, port = listener.getsockname()[:2]
+    failed = multiprocessing.Event()  # the worker could not start and said why: Granian's own words add nothing
 
     def load_app() -> Any:
         global _app
         from sandbox.app import create_app
 
         _die_with_parent()
-        _app = create_app(config)
+        try:
+            _app = create_app(config)
+        except Exception as error:
+            _give_up(config, error, failed)
         _app.extensions["sandbox"].lifecycles.start_ticker()
         _app.extensions["sandbox"].outbox.start()
         threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
@@ -47,7 +118,30 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
 
     # Many threads are on purpose: each scenario delay holds one (see cli --threads).
     logging.getLogger("_granian").addFilter(lambda record: "seems quite high" not in record.getMessage())
-    server = MPServer(
+    logging.getLogger("_granian").addFilter(lambda record: not failed.is_set())
+    _granian(listener, threads).serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
+
+
+def _granian(listener: socket.socket, threads: int) -> Any:
+    """Granian's multi-process server (one worker) over ``listener`` instead of a socket of its own."""
+    from granian._granian import SocketHolder
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.mp import MPServer
+
+    holder: Any = SocketHolder  # its stub lacks the (fd, is_uds, backlog) constructor
+
+    class OnListener(MPServer):
+        # Granian's own path where it cannot rely on SO_REUSEPORT: one socket bound in the parent, which the
+        # forked worker inherits.
+        def _init_shared_socket(self) -> None:
+            self._ssp = None
+            self._shd = holder(listener.fileno(), False, self.backlog)
+            self._sfd: Any = listener.fileno()
+            self._sso = listener
+
+    host, port = listener.getsockname()[:2]
+    return OnListener(
         target="sandbox.app:create_app",
         address=host,
         port=port,
@@ -55,9 +149,27 @@ def serve(config: Config, host: str, port: int, threads: int, on_ready: Callable
         workers=1,
         blocking_threads=threads,
         log_access=False,
+        log_level=LogLevels.warning,  # the CLI prints the addresses and the ready line itself
         workers_kill_timeout=10,
     )
-    server.serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
+
+
+def _give_up(config: Config, error: Exception, failed: Any) -> None:
+    """The worker could not build the app: one line on stderr, and the whole server exits 1 without "ready"."""
+    from sandbox.core.changelog import StoreLoadError
+
+    if isinstance(error, StoreLoadError):
+        line = (
+            f"cannot load the data dir {config.data_dir}: {error}; "
+            "move that folder aside (or fix the file) to start afresh, or choose another --data-dir"
+        )
+    else:
+        log.exception("the sandbox could not start")
+        line = f"the sandbox could not start: {type(error).__name__}: {error} (the traceback is above)"
+    failed.set()
+    sys.stderr.write(f"Error: {line}\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def _announce_when_ready(host: str, port: int, on_ready: Callable[[], None], timeout: float = 30.0) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -37,10 +38,6 @@ def outbox_table(tenant: str) -> str:
 
 def pending_table(tenant: str) -> str:
     return f"{_PENDING}/{tenant}"
-
-
-def real_now() -> datetime:
-    return Clock.real_now()
 
 
 class _TenantClock(Protocol):
@@ -75,6 +72,8 @@ class Outbox:
         self._active: set[str] = set()  # tenants that may have pending deliveries
         self._inflight: set[tuple[str, str]] = set()  # (tenant, stream) being POSTed now
         self._lock = threading.Lock()
+        self._released = threading.Condition(self._lock)  # a stream's POST in flight finished
+        self._held: list[str] = []  # tenants ("*": all) whose deliveries an advance of the clock sends itself
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -183,53 +182,104 @@ class Outbox:
 
     # -- delivering --------------------------------------------------------------------------------------
     def _now(self, tenant: str) -> datetime:
-        return self.clock.now(tenant) if self.clock is not None else real_now()
+        return self.clock.now(tenant) if self.clock is not None else Clock.real_now()
 
     def wake(self) -> None:
         """Look again at once (the clock was advanced)."""
         self._wake.set()
 
-    def due(self) -> tuple[list[tuple[str, str, str]], float | None]:
-        """The head of every stream that is due and not in flight, and the seconds until the next one is."""
+    def due(
+        self, tenant: str | None = None, skip: Collection[str] = (), claim: bool = False, worker: bool = False
+    ) -> tuple[list[tuple[str, str, str]], float | None, bool]:
+        """The head of every stream (of ``tenant``, or of all) that is due, not in flight and not in ``skip``;
+        the seconds until the next one is due; whether a due head is in flight. ``claim`` puts the heads in flight.
+        """
         heads: list[tuple[str, str, str]] = []
         later: float | None = None
+        busy = False
         with self._lock:
-            tenants = list(self._active)
+            tenants = [tenant] if tenant else list(self._active)
+            if worker:  # what an advance of the clock is sending is left to it, so that it can count it
+                tenants = [] if _GLOBAL in self._held else [t for t in tenants if t not in self._held]
         with self.store.lock:
-            for tenant in tenants:
-                now = self._now(tenant).timestamp()
-                rows = self.store.items(pending_table(tenant))
-                if not rows:
-                    with self._lock:
-                        self._active.discard(tenant)
-                    continue
-                seen: set[str] = set()
-                for key, row in rows:
-                    if row["stream"] in seen:
-                        continue
-                    seen.add(row["stream"])
-                    with self._lock:
-                        busy = (tenant, row["stream"]) in self._inflight
-                    if busy:
-                        continue
-                    if row["due"] <= now:
-                        heads.append((tenant, key, row["stream"]))
-                    else:
-                        later = row["due"] - now if later is None else min(later, row["due"] - now)
-        return heads, later
+            for owner in tenants:
+                now = self._now(owner).timestamp()
+                firsts: dict[str, tuple[str, float]] = {}
+                for key, row in self.store.items(pending_table(owner)):
+                    firsts.setdefault(row["stream"], (key, row["due"]))
+                with self._lock:
+                    if not firsts:
+                        self._active.discard(owner)
+                    for stream, (key, due) in firsts.items():
+                        if due > now:
+                            later = due - now if later is None else min(later, due - now)
+                        elif (owner, stream) in self._inflight:
+                            busy = True
+                        elif key not in skip:
+                            heads.append((owner, key, stream))
+                            if claim:
+                                self._inflight.add((owner, stream))
+        return heads, later, busy
 
     def deliver_due(self) -> int:
         """One pass, in the calling thread: attempt every stream's due head once. Answers how many."""
-        heads, _ = self.due()
+        heads, _, _ = self.due()
         for tenant, key, _stream in heads:
             self.attempt(tenant, key)
         return len(heads)
 
-    def attempt(self, tenant: str, delivery_id: str) -> None:
+    def deliver_now(self, tenant: str | None = None) -> dict[str, int]:
+        """Attempt every due delivery of ``tenant`` (or of all) once, in this thread, in order per stream.
+
+        What advancing the clock promises before it answers. A head the worker is POSTing is waited for; a
+        head that fails holds back its stream until its retry falls due on the clock (a later advance).
+        """
+        sent = delivered = 0
+        attempted: set[str] = set()
+        while self._thread is not None:  # only once started: an app in a test holds deliveries for inspection
+            heads, _, busy = self.due(tenant, attempted, claim=True)
+            if not heads:
+                if not busy:
+                    break
+                with self._lock:
+                    self._released.wait(0.05)
+                continue
+            for owner, key, stream in heads:
+                try:
+                    delivered += self.attempt(owner, key)
+                finally:
+                    self._release(owner, stream)
+                attempted.add(key)
+                sent += 1
+        with self._lock:
+            tenants = [tenant] if tenant else list(self._active)
+        waiting = sum(self.store.count(pending_table(name)) for name in tenants)
+        return {"sent": sent, "delivered": delivered, "waiting": waiting}
+
+    @contextlib.contextmanager
+    def held(self, tenant: str | None) -> Iterator[None]:
+        """The worker leaves ``tenant``'s deliveries (all, for None) alone: an advance sends (and counts) them."""
+        with self._lock:
+            self._held.append(tenant or _GLOBAL)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._held.remove(tenant or _GLOBAL)
+            self._wake.set()
+
+    def _release(self, tenant: str, stream: str) -> None:
+        with self._lock:
+            self._inflight.discard((tenant, stream))
+            self._released.notify_all()
+        self._wake.set()
+
+    def attempt(self, tenant: str, delivery_id: str) -> bool:
+        """POST one delivery and record the attempt; answers whether it was delivered."""
         delivery = self.store.get(outbox_table(tenant), delivery_id)
         if delivery is None or delivery["status"] != "pending":
             self.store.delete(pending_table(tenant), delivery_id)
-            return
+            return False
         config = self.config(tenant)
         started, clock_started = self._now(tenant), time.perf_counter()
         status_code, failure, retryable = self._post(delivery, config["timeout_seconds"])
@@ -240,6 +290,7 @@ class Outbox:
             "duration_ms": round((time.perf_counter() - clock_started) * 1000, 1),
         }
         self._record(tenant, delivery_id, attempt, config, final=not retryable)
+        return failure is None
 
     @staticmethod
     def _post(delivery: dict[str, Any], timeout: float) -> tuple[int | None, str | None, bool]:
@@ -298,10 +349,8 @@ class Outbox:
         while not self._stop.is_set():
             wait = 1.0
             try:
-                heads, later = self.due()
+                heads, later, _ = self.due(claim=True, worker=True)
                 for tenant, key, stream in heads:
-                    with self._lock:
-                        self._inflight.add((tenant, stream))
                     assert self._pool is not None
                     self._pool.submit(self._run, tenant, key, stream)
                 if later is not None:
@@ -317,9 +366,7 @@ class Outbox:
         except Exception:
             log.exception("webhook delivery %s failed unexpectedly", key)
         finally:
-            with self._lock:
-                self._inflight.discard((tenant, stream))
-            self._wake.set()
+            self._release(tenant, stream)
 
     def stop(self) -> None:
         """Stop the worker; a POST in flight finishes (bounded by its timeout), one not yet started stays pending."""

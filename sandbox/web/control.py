@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from sandbox import __version__
 from sandbox.core.errors import ControlError
+from sandbox.core.lifecycle import BOOK
 from sandbox.core.sandbox import Sandbox
 from sandbox.web.current import current_sandbox
 from sandbox.web.scope import SCOPE_KEYS, Scoped, args_as, body_as, raw_body, scope, split_scope
@@ -75,9 +76,14 @@ def advance() -> Any:
             sandbox.clock.advance_to(moment, tenant)
     except ValueError as error:
         raise ControlError(400, "invalid_clock", str(error)) from error
-    applied = sandbox.lifecycles.tick(tenant)
-    sandbox.outbox.wake()  # retries wait on the sandbox clock too
-    return jsonify({**_clock_view(sandbox, tenant), "transitions": applied})
+    # Every webhook that fell due is attempted before the answer (retries wait on the sandbox clock too),
+    # so a test that advances can assert on its receiver at once.
+    with sandbox.outbox.held(tenant):
+        applied = sandbox.lifecycles.tick(tenant)
+        webhooks = sandbox.outbox.deliver_now(tenant)
+    sandbox.outbox.wake()  # the worker's next retry moved closer on the clock
+    return jsonify({**_clock_view(sandbox, tenant), "transitions": applied, "webhooks": webhooks})
+
 
 
 @bp.get("/lifecycles")
@@ -107,6 +113,38 @@ def configure_lifecycle() -> Any:
     changes: dict[str, Any] = {k: body[k] for k in ("mode", "durations", "outcome") if k in body}
     config = sandbox.lifecycles.configure(tenant, name, changes)
     return jsonify(tenant=tenant, lifecycle=name, config=config)
+
+
+@bp.get("/lifecycles/<name>/<key>")
+def lifecycle_record(name: str, key: str) -> Any:
+    """One record's place in its lifecycle as of its tenant's clock: state, forced outcome, history, next step.
+
+    A control read: unlike a vendor read it never moves a ``manual`` record.
+    """
+    sandbox = current_sandbox()
+    tenant = scope(sandbox, args_as(Scoped))
+    if not tenant:
+        raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
+    machine = sandbox.lifecycles.machines.get(name)
+    if machine is None:
+        raise ControlError(
+            404, "unknown_lifecycle", f"no lifecycle {name!r}; known: {sorted(sandbox.lifecycles.machines)}"
+        )
+    sandbox.lifecycles.tick(tenant)
+    record = sandbox.store.get(sandbox.lifecycles.table(machine, tenant), key)
+    if record is None:
+        raise ControlError(404, "not_found", f"no {name} record {key!r} for tenant {tenant!r}")
+    book = record.get(BOOK) or {}
+    due = book.get("due") if book.get("pending") else None
+    return jsonify(
+        tenant=tenant,
+        lifecycle=name,
+        id=key,
+        state=record.get(machine.field),
+        outcome=book.get("outcome"),
+        next_due=datetime.fromtimestamp(due, UTC).isoformat() if due is not None else None,
+        history=book.get("history", []),
+    )
 
 
 @bp.get("/settings")
