@@ -85,7 +85,6 @@ def advance() -> Any:
     return jsonify({**_clock_view(sandbox, tenant), "transitions": applied, "webhooks": webhooks})
 
 
-
 @bp.get("/lifecycles")
 def lifecycles() -> Any:
     sandbox = current_sandbox()
