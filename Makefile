@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-compare clean compile chromium
+.PHONY: run test lint format bench bench-compare clean compile chromium screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,7 @@ clean:
 # A/B against an earlier revision, e.g. `make bench-compare REV=d0c2ec6`: alternating servers, medians, ratios.
 bench-compare: compile
 	cd bench && ../$(BIN)/python compare.py $(REV)
+
+# The README's dashboard picture, regenerated from the demo story in a real browser.
+screenshot: $(STAMP) chromium
+	$(BIN)/python docs/screenshot.py

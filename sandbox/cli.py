@@ -47,6 +47,7 @@ def main() -> None:
     help="More scenario files (a folder or a file), besides the ready-made ones. Repeatable.",
 )
 @click.option("--scenario", "active", multiple=True, help="Activate this scenario for everyone. Repeatable.")
+@click.option("--demo", is_flag=True, help="Fill the demo tenant with a story worth presenting (see /_sandbox/).")
 def serve(
     host: str,
     port: int,
@@ -58,6 +59,7 @@ def serve(
     threads: int,
     scenario_dirs: tuple[Path, ...],
     active: tuple[str, ...],
+    demo: bool,
 ) -> None:
     """Serve every vendor on one port, each under its own prefix."""
     if memory and data_dir is not None:
@@ -70,6 +72,7 @@ def serve(
         seed=seed,
         scenarios_dirs=(DEFAULT_SCENARIOS_DIR, *scenario_dirs),
         active_scenarios=active,
+        demo=demo,
     )
     if scenario_dirs or active:
         # Checked here, where an error can be printed; the ready-made files are checked by the test suite,
@@ -100,6 +103,15 @@ def _listen(host: str, port: int, config: Config) -> Any:
         return listen(host, port)
     except StartupError as problem:
         raise click.ClickException(str(problem)) from None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int) -> None:
+    """Serve in memory with the demo story: every vendor's records at telling points; open /_sandbox/."""
+    ctx.invoke(serve, host=host, port=port, memory=True, demo=True)
 
 
 @main.group()

@@ -22,9 +22,11 @@ class Config:
     persist_commit_seconds: float = 0.05  # group commit of the change log: what kill -9 can lose
     seed: int | None = None  # for the random parts of ids
     max_body_bytes: int = 1024 * 1024
+    max_state_bytes: int = 256 * 1024 * 1024  # PUT /_sandbox/state: a snapshot restore has its own limit
     events_kept_per_tenant: int = 10_000
     scenarios_dirs: tuple[Path, ...] = (DEFAULT_SCENARIOS_DIR,)  # the ready-made ones, plus --scenarios DIR
     active_scenarios: tuple[str, ...] = ()  # serve --scenario NAME: active for everyone from the start
+    demo: bool = False  # serve --demo: the demo tenant is filled with the demo story at start
 
     @property
     def store_path(self) -> Path | None:

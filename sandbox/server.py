@@ -106,6 +106,10 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
             _give_up(config, error, failed)
         _app.extensions["sandbox"].lifecycles.start_ticker()
         _app.extensions["sandbox"].outbox.start()
+        if config.demo:
+            from sandbox.demo import tell
+
+            tell(_app)  # before the ready probe, so "ready" means the story is there
         threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
         return _app
 

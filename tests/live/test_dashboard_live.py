@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -28,10 +30,33 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--disable-extensions",
 ]
-WEBEX = {"authorization": "Bearer demo-webex-api-key-0001"}
-INFOBIP = {"Authorization": "App demo-infobip-api-key-0001"}
-ZEXA = {"Authorization": "Bearer demo-zexa-api-key-0001"}
 WAIT_MS = 5000
+
+
+@dataclass
+class Tenant:
+    """A tenant of the test's own on the shared live server, with a key for each vendor."""
+
+    name: str
+    webex: dict[str, str]
+    infobip: dict[str, str]
+    zexa: dict[str, str]
+
+
+@pytest.fixture
+def tenant(sandbox_server: Any) -> Tenant:
+    name = f"dash-{uuid.uuid4().hex[:12]}"
+    headers = {}
+    for vendor in ("webex", "infobip", "zexa"):
+        secret = f"{vendor}-{uuid.uuid4().hex}"
+        made = requests.post(
+            f"{sandbox_server.url}/_sandbox/credentials",
+            json={"vendor": vendor, "secret": secret, "tenant": name},
+            timeout=5,
+        )
+        assert made.status_code in (200, 201), made.text
+        headers[vendor] = {"Authorization": ("App " if vendor == "infobip" else "Bearer ") + secret}
+    return Tenant(name, headers["webex"], headers["infobip"], headers["zexa"])
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +70,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, sandbox_server: Any) -> Iterator[Any]:
+def page(browser: Any, sandbox_server: Any, tenant: Tenant) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, timezone_id="Asia/Tokyo")
+    # The page opens on the tenant it last showed in this browser tab: this test's own.
+    context.add_init_script(f"sessionStorage.setItem('tenant', {tenant.name!r})")
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
@@ -57,32 +84,34 @@ def page(browser: Any, sandbox_server: Any) -> Iterator[Any]:
     assert not errors, errors
 
 
-def webex_campaign(url: str, name: str) -> str:
+def webex_campaign(url: str, tenant: Tenant, name: str) -> str:
     body = {
         "name": name,
         "categoryId": "Others",
         "notifications": [{"emailId": "a@b.c"}],
         "alertsettings": [{"alertType": "N"}],
     }
-    response = requests.post(f"{url}/webex/v1/campaigns", json=body, headers=WEBEX, timeout=5)
+    response = requests.post(f"{url}/webex/v1/campaigns", json=body, headers=tenant.webex, timeout=5)
     assert response.status_code == 200, response.text
     return str(response.json()["id"])
 
 
-def test_a_campaign_created_by_http_appears_within_a_second(page: Any, sandbox_server: Any) -> None:
-    webex_campaign(sandbox_server.url, "Created by curl")
+def test_a_campaign_created_by_http_appears_within_a_second(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
+    webex_campaign(sandbox_server.url, tenant, "Created by curl")
     campaigns = page.locator('table[data-kind="webex.campaigns"]')
     playwright_api.expect(campaigns).to_contain_text("Created by curl", timeout=1500)
 
 
 def test_the_clock_buttons_take_an_infobip_campaign_to_registered_on_its_timeline(
-    page: Any, sandbox_server: Any
+    page: Any, sandbox_server: Any, tenant: Tenant
 ) -> None:
     base = f"{sandbox_server.url}/infobip/number-registration/1"
-    created = requests.post(f"{base}/campaigns", json=campaign_body(), headers=INFOBIP, timeout=5)
+    created = requests.post(f"{base}/campaigns", json=campaign_body(), headers=tenant.infobip, timeout=5)
     assert created.status_code == 201, created.text
     campaign_id = created.json()["id"]
-    assert requests.post(f"{base}/campaigns/{campaign_id}/register", headers=INFOBIP, timeout=5).status_code == 202
+    assert (
+        requests.post(f"{base}/campaigns/{campaign_id}/register", headers=tenant.infobip, timeout=5).status_code == 202
+    )
     rows = page.locator('table[data-kind="infobip.campaigns"] tbody tr')
     playwright_api.expect(rows.first).to_contain_text("SUBMITTED_FOR_REVIEW", timeout=WAIT_MS)
     page.get_by_role("button", name=str(created.json()["name"])).first.click()
@@ -97,7 +126,7 @@ def test_the_clock_buttons_take_an_infobip_campaign_to_registered_on_its_timelin
 
 
 def test_an_activated_scenario_fails_the_next_call_and_the_journal_names_the_rule(
-    page: Any, sandbox_server: Any
+    page: Any, sandbox_server: Any, tenant: Tenant
 ) -> None:
     row = page.locator("#scenario-rows tr", has_text="webex-category-required")
     row.get_by_role("button", name="Activate").click()
@@ -108,19 +137,19 @@ def test_an_activated_scenario_fails_the_next_call_and_the_journal_names_the_rul
         "notifications": [{"emailId": "a@b.c"}],
         "alertsettings": [{"alertType": "N"}],
     }
-    failed = requests.post(f"{sandbox_server.url}/webex/v1/campaigns", json=body, headers=WEBEX, timeout=5)
+    failed = requests.post(f"{sandbox_server.url}/webex/v1/campaigns", json=body, headers=tenant.webex, timeout=5)
     assert failed.status_code == 400
     entry = page.locator("#journal-entries li").first
     playwright_api.expect(entry).to_contain_text("→ 400", timeout=WAIT_MS)
     playwright_api.expect(entry).to_contain_text("rule webex-category-required#0")
 
 
-def test_a_failed_webhook_is_redelivered_from_the_page(page: Any, sandbox_server: Any) -> None:
+def test_a_failed_webhook_is_redelivered_from_the_page(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
     url = sandbox_server.url
-    config = {"tenant": "demo", "max_attempts": 1, "backoff_seconds": [0.1], "timeout_seconds": 0.5}
+    config = {"tenant": tenant.name, "max_attempts": 1, "backoff_seconds": [0.1], "timeout_seconds": 0.5}
     assert requests.patch(f"{url}/_sandbox/webhooks/config", json=config, timeout=5).status_code == 200
     hook = {"url": f"http://127.0.0.1:{free_port()}/hook", "events": ["campaign.sent"]}  # nothing listens
-    assert requests.post(f"{url}/zexa/v1/webhooks", json=hook, headers=ZEXA, timeout=5).status_code == 201
+    assert requests.post(f"{url}/zexa/v1/webhooks", json=hook, headers=tenant.zexa, timeout=5).status_code == 201
     campaign = {
         "name": "Weekend",
         "channel": "sms",
@@ -128,26 +157,30 @@ def test_a_failed_webhook_is_redelivered_from_the_page(page: Any, sandbox_server
         "sender_id": "MYBRAND",
         "body": "Hi",
     }
-    assert requests.post(f"{url}/zexa/v1/campaigns", json=campaign, headers=ZEXA, timeout=5).status_code == 201
-    requests.post(f"{url}/_sandbox/clock/advance", json={"tenant": "demo", "seconds": 60}, timeout=5)
+    assert requests.post(f"{url}/zexa/v1/campaigns", json=campaign, headers=tenant.zexa, timeout=5).status_code == 201
+    requests.post(f"{url}/_sandbox/clock/advance", json={"tenant": tenant.name, "seconds": 60}, timeout=5)
     row = page.locator("#delivery-rows tr", has_text="campaign.sent")
     playwright_api.expect(row).to_contain_text("failed", timeout=WAIT_MS)
     row.get_by_role("button", name="Redeliver").click()
     playwright_api.expect(page.locator("#status")).to_contain_text("queued again", timeout=WAIT_MS)
-    deliveries = requests.get(f"{url}/_sandbox/webhooks/deliveries?tenant=demo&event=campaign.sent", timeout=5).json()
+    deliveries = requests.get(
+        f"{url}/_sandbox/webhooks/deliveries?tenant={tenant.name}&event=campaign.sent", timeout=5
+    ).json()
     assert deliveries["total"] == 1
     playwright_api.expect(row).to_contain_text("failed", timeout=WAIT_MS)
-    attempts = requests.get(f"{url}/_sandbox/webhooks/deliveries?tenant=demo&event=campaign.sent", timeout=5).json()
+    attempts = requests.get(
+        f"{url}/_sandbox/webhooks/deliveries?tenant={tenant.name}&event=campaign.sent", timeout=5
+    ).json()
     assert len(attempts["deliveries"][0]["attempts"]) == 2  # the first one and the redelivery
 
 
-def test_reset_empties_the_tenant(page: Any, sandbox_server: Any) -> None:
-    webex_campaign(sandbox_server.url, "Soon gone")
+def test_reset_empties_the_tenant(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
+    webex_campaign(sandbox_server.url, tenant, "Soon gone")
     campaigns = page.locator('table[data-kind="webex.campaigns"]')
     playwright_api.expect(campaigns).to_contain_text("Soon gone", timeout=WAIT_MS)
     page.get_by_role("button", name="Reset this tenant").click()
     playwright_api.expect(campaigns).to_contain_text("none yet", timeout=WAIT_MS)
-    assert requests.get(f"{sandbox_server.url}/webex/v1/campaigns", headers=WEBEX, timeout=5).json() == []
+    assert requests.get(f"{sandbox_server.url}/webex/v1/campaigns", headers=tenant.webex, timeout=5).json() == []
 
 
 def test_times_are_in_the_viewers_zone_and_the_offset_shows(page: Any, sandbox_server: Any) -> None:
@@ -169,7 +202,7 @@ def test_every_control_is_labelled_and_reachable_by_keyboard(page: Any) -> None:
     assert page.evaluate("document.activeElement.id") == "tenant"
 
 
-def test_a_narrow_window_has_no_sideways_scrolling(browser: Any, sandbox_server: Any) -> None:
+def test_a_narrow_window_has_no_sideways_scrolling(browser: Any, sandbox_server: Any, tenant: Tenant) -> None:
     context = browser.new_context(viewport={"width": 420, "height": 800})
     narrow = context.new_page()
     narrow.goto(f"{sandbox_server.url}/_sandbox/")
