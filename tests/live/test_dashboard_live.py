@@ -210,3 +210,15 @@ def test_a_narrow_window_has_no_sideways_scrolling(browser: Any, sandbox_server:
     width = narrow.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 420
+
+
+def test_the_page_fetches_nothing_but_its_own_server(browser: Any, sandbox_server: Any, tenant: Tenant) -> None:
+    context = browser.new_context()
+    opened = context.new_page()
+    seen: list[str] = []
+    opened.on("request", lambda request: seen.append(request.url))
+    opened.goto(f"{sandbox_server.url}/_sandbox/")
+    opened.wait_for_selector("table.kind", timeout=WAIT_MS)
+    opened.wait_for_timeout(1200)  # a refresh round too
+    context.close()
+    assert seen and all(url.startswith(f"{sandbox_server.url}/_sandbox/") for url in seen), seen
