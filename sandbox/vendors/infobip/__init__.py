@@ -1,4 +1,4 @@
-"""Infobip 10DLC number registration: brands, campaigns and their registration review on the clock."""
+"""Infobip 10DLC number registration: brands, vets, campaigns, number pools and their reviews on the clock."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import functools
 from sandbox.core.auth import fixture_credentials
 from sandbox.core.vendor import Shown, Vendor
 from sandbox.vendors.infobip import auth, errors, routes
-from sandbox.vendors.infobip.machines import BRAND, CAMPAIGN
+from sandbox.vendors.infobip.machines import BRAND, CAMPAIGN, POOL, VET
 from sandbox.vendors.infobip.models.seed import seed_tenant
 from sandbox.vendors.infobip.schemas import InfobipSettingsSchema
 
@@ -28,9 +28,11 @@ VENDOR = Vendor(
     fixture_credentials=functools.partial(fixture_credentials, "infobip", secret_of=auth.secret_of),
     seed_tenant=seed_tenant,
     settings_schema=InfobipSettingsSchema,
-    machines=(CAMPAIGN, BRAND),
+    machines=(CAMPAIGN, BRAND, VET, POOL),
     shown=(
-        Shown("brands", "Brands", status="stage", machine=BRAND.name),
+        Shown("brands", "Brands", status="registration", machine=BRAND.name),
         Shown("campaigns", "Campaigns", status="stage", machine=CAMPAIGN.name),
+        Shown("vets", "Brand vets", title="type", status="status", machine=VET.name),
+        Shown("number_pools", "Number pools", title="numberPoolId", status="numberPoolStatus", machine=POOL.name),
     ),
 )

@@ -1,12 +1,14 @@
-"""Infobip request and settings schemas (marshmallow), with the seed's limits and Bean Validation style messages."""
+"""Infobip request and settings schemas (marshmallow): field helpers, campaigns, campaign actions, settings."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from sandbox.vendors.infobip.errors import error
 
 # Infobip's services are Java: its validation messages read as Jakarta Bean Validation's defaults
 # ("must not be null", "size must be between 1 and 30"), which the sandbox reproduces [decided].
@@ -18,22 +20,23 @@ TYPE_MESSAGES = {
     fields.UUID: "must be a valid UUID",
 }
 
+# Seed 001 and the official client's NumbersMessageType: upper case; lower case is taken too (the seed's answer).
 MESSAGE_TYPES = ("SMS", "MMS")
+# Seed 001's ten use cases, plus M2M from the client's NumbersTenDlcUseCase.
 USE_CASES = (
     "ALERTS", "CHAT", "DONATION", "EDUCATION", "FRAUD_ALERTS", "PROMOTIONAL_MARKETING",
-    "PUBLIC_SERVICE_ANNOUNCEMENT", "TWO_FACTOR_AUTH", "VOTING_POLLING", "POLITICAL",
+    "PUBLIC_SERVICE_ANNOUNCEMENT", "TWO_FACTOR_AUTH", "VOTING_POLLING", "POLITICAL", "M2M",
 )  # fmt: skip
-CAMPAIGN_TYPES = ("TEN_DIGIT_LONG_CODE",)
-ENTITY_TYPES = ("PRIVATE_PROFIT", "PUBLIC_PROFIT", "NON_PROFIT", "GOVERNMENT", "SOLE_PROPRIETOR")
-# The Campaign Registry's verticals, which Infobip passes on for a brand [decided].
-VERTICALS = (
-    "AGRICULTURE", "COMMUNICATION", "CONSTRUCTION", "EDUCATION", "ENERGY", "ENTERTAINMENT", "FINANCIAL",
-    "GAMBLING", "GOVERNMENT", "HEALTHCARE", "HOSPITALITY", "HUMAN_RESOURCES", "INSURANCE", "LEGAL",
-    "MANUFACTURING", "NGO", "POLITICAL", "POSTAL", "PROFESSIONAL", "REAL_ESTATE", "RETAIL", "TECHNOLOGY",
-    "TRANSPORTATION",
+# The client's NumbersCampaignType (list filters); only the first three have a model (a discriminator subtype).
+CAMPAIGN_TYPES = (
+    "TEN_DIGIT_LONG_CODE", "EXTERNAL_TEN_DIGIT_LONG_CODE", "SHORT_CODE", "DCA2_TEN_DIGIT_LONG_CODE",
+    "TOLL_FREE_NUMBER", "TOLL_FREE_UNIFIED_NUMBER", "TOLL_FREE_EXTERNALLY_VERIFIED",
 )  # fmt: skip
+TEN_DLC, EXTERNAL, TOLL_FREE = "TEN_DIGIT_LONG_CODE", "EXTERNAL_TEN_DIGIT_LONG_CODE", "TOLL_FREE_NUMBER"
+CAMPAIGN_SUBTYPES = (TEN_DLC, EXTERNAL, TOLL_FREE)
 PHONE = r"\+?[1-9]\d{1,14}"
 NUMBERS_MAX = 49
+FILES_MAX = 5  # mmsSampleFiles, supportingDocuments [client NumbersTenDlcCampaign]
 
 
 class StrictBoolean(fields.Field):
@@ -100,14 +103,18 @@ def flag(required: bool = False) -> fields.Field:
     return _messages(StrictBoolean(allow_none=True, load_default=False))
 
 
-def email(without_equals: bool = False) -> fields.Field:
+def email(without_equals: bool = False, hi: int = 255) -> fields.Field:
     checks: list[Any] = [
-        validate.Length(1, 255, error="size must be between 1 and 255"),
+        validate.Length(1, hi, error=f"size must be between 1 and {hi}"),
         validate.Email(error="must be a well-formed email address"),
     ]
     if without_equals:
         checks.append(_email_without_equals)
     return _messages(fields.String(required=True, validate=checks))
+
+
+def uuid(required: bool = False) -> fields.Field:
+    return _messages(fields.UUID(required=required, allow_none=not required))
 
 
 def _unique(values: list[Any]) -> None:
@@ -121,24 +128,62 @@ def _email_without_equals(value: str) -> None:
         raise ValidationError("must not contain the '=' character")
 
 
-class _Base(Schema):
+class Base(Schema):
     class Meta:
         unknown = EXCLUDE  # unknown fields are ignored, as Infobip's JSON binding does [decided]
 
     error_messages = {"type": "must be an object"}  # a nested value that is not a JSON object
 
 
-class OptInSchema(_Base):
+class Polymorphic(Base):
+    """A body whose ``type`` picks its model, as the client's ``EXISTING_PROPERTY`` discriminators do.
+
+    ``subtypes`` maps each type to its schema; ``default`` is the type of a body without one (None: required);
+    ``not_emulated`` names types the sandbox answers with its 501.
+    """
+
+    subtypes: Mapping[str, type[Schema]] = {}
+    default: str | None = None
+    not_emulated: tuple[str, ...] = ()
+
+    def load(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = data.get("type") if isinstance(data, dict) else None
+        kind = self.default if kind is None else kind
+        if kind in self.not_emulated:
+            raise error("not_emulated", detail=f"type {kind} is not emulated by the sandbox")
+        loaders = self.__dict__.setdefault("_loaders", {name: model() for name, model in self.subtypes.items()})
+        schema = loaders.get(kind) if isinstance(kind, str) else None
+        if schema is None:
+            problem = NOT_NULL if kind is None else f"must be one of [{', '.join(self.subtypes)}]"
+            messages: dict[str, Any] = {"type": [problem]}
+            try:
+                next(iter(self.subtypes.values()))(partial=True).load(data)
+            except ValidationError as failure:  # every other problem is named too
+                if isinstance(failure.messages, dict):
+                    messages.update({k: v for k, v in failure.messages.items() if k != "type"})
+            raise ValidationError(messages)
+        loaded = schema.load(data)
+        loaded["type"] = kind
+        return loaded
+
+
+# -- campaigns ------------------------------------------------------------------------------------------------
+class OptInSchema(Base):
     callToAction = text(lo=1, required=True)
 
 
+class WebOptInSchema(OptInSchema):
+    url = text(1, 255)  # [client NumbersWebOptIn]
+
+
 class KeywordOptInSchema(OptInSchema):
-    keywords = array(text(lo=1, required=True), 1, None, required=True)
+    # "upper-case letters and digits only" [client NumbersKeywordOptIn]
+    keywords = array(text(lo=1, pattern="[A-Z0-9]+", required=True), 1, None, required=True)
 
 
-class OptInsSchema(_Base):
+class OptInsSchema(Base):
     keyword = nested(KeywordOptInSchema)
-    web = nested(OptInSchema)
+    web = nested(WebOptInSchema)
     verbal = nested(OptInSchema)
     interactiveVoiceResponse = nested(OptInSchema)
 
@@ -148,23 +193,35 @@ class OptInsSchema(_Base):
             raise ValidationError("at least one of [keyword, web, verbal, interactiveVoiceResponse] is required")
 
 
-class CampaignSchema(_Base):
-    """Create and update (PUT) take the same body [seed]; ``stage``, ``priority`` and server fields are ignored."""
+class CampaignCommonSchema(Base):
+    """What every campaign model has [client NumbersCampaign]; ``stage``, ``priority`` and server fields are ignored."""
 
     referenceId = text()
     applicationId = text()
     entityId = text()
     name = text(1, 30, pattern=r"[A-Za-z0-9_ ]*", required=True)
-    type = one_of(CAMPAIGN_TYPES)
+    type = one_of(CAMPAIGN_SUBTYPES)
+    numberKeys = array(text(required=True), 0, NUMBERS_MAX)
+    numbers = array(text(required=True), 0, NUMBERS_MAX)
+
+
+class TenDlcCampaignSchema(CampaignCommonSchema):
+    """Seed 001's create body (its limits), with the client's NumbersTenDlcCampaign fields the seed omits."""
+
     brandId = text(required=True)
     programSummary = text(40, 500, required=True)
     confirmationMessage = text(20, 320, required=True)
     exampleMessages = array(text(lo=20, required=True), 0, 5, required=True)
     helpMessage = text(20, 320, required=True)
     stopMessage = text(20, 320, required=True)
-    messageTypes = array(one_of(MESSAGE_TYPES, required=True), 1, len(MESSAGE_TYPES), required=True, unique=True)
-    # Required by the seed's schema, yet its own request sample leaves it out; the sample must pass [decided].
-    termsAndConditionsUrl = text(11, 255)
+    messageTypes = array(
+        one_of((*MESSAGE_TYPES, *(kind.lower() for kind in MESSAGE_TYPES)), required=True),
+        1,
+        len(MESSAGE_TYPES),
+        required=True,
+    )
+    # "termsAndConditionsUrl required" in the seed's schema and R in the client; the seed's request sample lacks it.
+    termsAndConditionsUrl = text(11, 255, required=True)
     optIns = nested(OptInsSchema, required=True)
     ageGated = flag()
     directLending = flag()
@@ -174,46 +231,53 @@ class CampaignSchema(_Base):
     customerCarePhone = text(3, 16, pattern=PHONE, required=True)
     customerCareEmail = email(without_equals=True)
     useCases = array(one_of(USE_CASES, required=True), 1, 5, required=True, unique=True)
-    numberKeys = array(text(required=True), 0, NUMBERS_MAX)
-    numbers = array(text(required=True), 0, NUMBERS_MAX)
+    mmsSampleFiles = array(text(1, 2048, required=True), 0, FILES_MAX)
+    supportingDocuments = array(text(1, 2048, required=True), 0, FILES_MAX)
+
+    @validates_schema
+    def message_types_once(self, data: dict[str, Any], **_: Any) -> None:
+        kinds = [str(kind).upper() for kind in data.get("messageTypes") or []]
+        if len(set(kinds)) != len(kinds):
+            raise ValidationError({"messageTypes": ["must not contain duplicate values"]})
 
 
-class AddressSchema(_Base):
-    addressLine1 = text(1, 100, required=True)
-    addressLine2 = text(1, 100)
-    city = text(1, 100, required=True)
-    state = text(1, 20)
-    postCode = text(1, 10, required=True)
-    country = text(2, 2, pattern="[A-Z]{2}", required=True)
+class ExternalCampaignSchema(CampaignCommonSchema):
+    """A campaign already registered with The Campaign Registry elsewhere [client NumbersExternalTenDlcCampaign]."""
+
+    externalCampaignId = text(1, 64, required=True)
 
 
-class BrandSchema(_Base):
-    """Brand create and update [decided: the seed covers campaigns only; fields after The Campaign Registry's]."""
+class CampaignSchema(Polymorphic):
+    """Create and update (PUT): ``type`` picks the model; none is seed 001's TEN_DIGIT_LONG_CODE."""
 
-    referenceId = text()
-    applicationId = text()
-    entityId = text()
-    type = one_of(CAMPAIGN_TYPES)
-    name = text(1, 255, required=True)
-    legalName = text(1, 255)
-    entityType = one_of(ENTITY_TYPES, required=True)
-    vertical = one_of(VERTICALS, required=True)
-    taxId = text(1, 21)
-    taxIdIssuingCountry = text(2, 2, pattern="[A-Z]{2}")
-    stockSymbol = text(1, 10)
-    stockExchange = text(1, 32)
-    website = text(1, 255)
-    email = email()
-    phone = text(3, 16, pattern=PHONE, required=True)
-    address = nested(AddressSchema, required=True)
+    subtypes = {TEN_DLC: TenDlcCampaignSchema, EXTERNAL: ExternalCampaignSchema, TOLL_FREE: TenDlcCampaignSchema}
+    default = TEN_DLC
+    not_emulated = (TOLL_FREE,)
 
 
-class RegisterSchema(_Base):
-    priorityId = _messages(fields.UUID(allow_none=True))
+class RegisterSchema(Base):
+    priorityId = uuid()
 
 
-class AppealSchema(_Base):
-    appealReason = text(1, 1000, required=True)
+class AppealSchema(Base):
+    reason = text(1, 1000, required=True)  # [client NumbersAppealRequest]
+
+
+class NumbersUpdateSchema(Base):
+    """update-registration, add-numbers, remove-numbers [client NumbersUpdateCampaignRegistrationRequest]."""
+
+    numberKeys = array(text(required=True), 0, None)
+    numbers = array(text(required=True), 0, None)
+
+    @validates_schema
+    def some_numbers(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("numberKeys") and not data.get("numbers"):
+            raise ValidationError({"numbers": ["numberKeys or numbers must list at least one number"]})
+
+
+class AttachPoolSchema(Base):
+    numberPoolId = text(1, 64)  # absent: a default pool is assigned [client]
+    reason = text(1, 1000)
 
 
 class InfobipSettingsSchema(Schema):
@@ -224,25 +288,7 @@ class InfobipSettingsSchema(Schema):
 
     # Infobip: "1 request/second per account" on register [doc]; 0 lifts the limit.
     register_requests_per_second = fields.Integer(strict=True, load_default=1, validate=validate.Range(0, 1000))
-
-
-def flatten(messages: Any, path: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as Infobip's ``validationErrors``: ``{"optIns.keyword": [...], "numbers[0]": [...]}``."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if key == "_schema":
-                child = path
-            elif isinstance(key, int):
-                child = f"{path}[{key}]"
-            else:
-                child = f"{path}.{key}" if path else str(key)
-            for name, found in flatten(value, child).items():
-                flat.setdefault(name, []).extend(found)
-    elif isinstance(messages, list):
-        for value in messages:
-            for name, found in flatten(value, path).items():
-                flat.setdefault(name, []).extend(found)
-    else:
-        flat.setdefault(path or "body", []).append(str(messages))
-    return flat
+    # Seed 001 answers messageTypes in lower case; the official client (6.4.0) parses only upper case.
+    message_types_case = fields.String(load_default="lower", validate=validate.OneOf(["lower", "upper"]))
+    # The official client reads one network status object; Infobip's 2023 clients read an array of them.
+    network_statuses = fields.String(load_default="object", validate=validate.OneOf(["object", "array"]))

@@ -72,9 +72,17 @@ def seed_request() -> dict[str, Any]:
     return copy.deepcopy(SEED_REQUEST)
 
 
+TERMS_URL = "https://www.example.com/terms-of-service/"
+
+
+def client_request() -> dict[str, Any]:
+    """The seed's sample with the one field its own schema (and the client's model) requires but the sample lacks."""
+    return {**seed_request(), "termsAndConditionsUrl": TERMS_URL}
+
+
 def campaign_body(**overrides: Any) -> dict[str, Any]:
-    """The seed's sample with a unique name and no referenceId, so it can be sent many times."""
-    body = seed_request()
+    """The seed's sample (with its terms URL) under a unique name and no referenceId, so it can be sent many times."""
+    body = client_request()
     del body["referenceId"]
     body["name"] = f"Campaign {next(_names)}"
     body.update(overrides)
@@ -85,26 +93,28 @@ AGE_GATED = {"ageGated": False, "exampleMessages": ["Happy hour: two craft beers
 
 
 def brand_body(**overrides: Any) -> dict[str, Any]:
+    """A TENDLC_PRIVATE_COMPANY brand as the official client sends it (NumbersPrivateCompanyBrand)."""
     body: dict[str, Any] = {
+        "type": "TENDLC_PRIVATE_COMPANY",
         "name": "Sunrise Coffee",
         "legalName": "Sunrise Coffee LLC",
-        "entityType": "PRIVATE_PROFIT",
-        "vertical": "RETAIL",
+        "website": "https://coffee.example.com",
+        "address": {"street": "5 Bean Road", "city": "Austin", "state": "TX", "zipCode": "73301"},
+        "countryCode": "US",
+        "supportPhone": "+12025550199",
+        "supportEmail": "owner@coffee.example.com",
+        "vertical": "RETAIL_AND_CONSUMER_PRODUCTS",
         "taxId": "121212121",
         "taxIdIssuingCountry": "US",
-        "website": "https://coffee.example.com",
-        "email": "owner@coffee.example.com",
-        "phone": "+12025550199",
-        "address": {
-            "addressLine1": "5 Bean Road",
-            "city": "Austin",
-            "state": "TX",
-            "postCode": "73301",
-            "country": "US",
-        },
     }
     body.update(overrides)
     return body
+
+
+def public_brand_body(**overrides: Any) -> dict[str, Any]:
+    """A TENDLC_PUBLIC_COMPANY brand: stock exchange and symbol, and the contact who gets the 2FA email."""
+    extra = {"stockExchange": "NASDAQ", "stockSymbol": "SUNR", "businessContactEmail": "cfo@coffee.example.com"}
+    return brand_body(type="TENDLC_PUBLIC_COMPANY", **{**extra, **overrides})
 
 
 def create(client: Any, body: dict[str, Any], key: str = DEMO_KEY) -> Any:

@@ -19,6 +19,7 @@ from infobip_helpers import (
     assert_infobip_error,
     auth,
     campaign_body,
+    client_request,
     create,
     created,
     get,
@@ -33,31 +34,40 @@ from infobip_helpers import (
 SAMPLE_FIELDS = [
     "id", "referenceId", "applicationId", "entityId", "name", "createdDate", "lastModifiedDate", "stage",
     "priority", "brandId", "programSummary", "customerCareEmail", "confirmationMessage", "exampleMessages",
-    "helpMessage", "stopMessage", "messageTypes", "optIns", "brandPreview", "customerCarePhone", "lowVolume",
-    "useCase", "useCases", "numberKeys", "numberPreviews", "ageGated", "directLending", "embeddedLink",
-    "embeddedPhone", "type", "campaignFeedback", "appealData",
+    "helpMessage", "stopMessage", "messageTypes", "optIns", "termsAndConditionsUrl", "brandPreview",
+    "customerCarePhone", "lowVolume", "useCase", "useCases", "numberKeys", "numberPreviews", "ageGated",
+    "directLending", "embeddedLink", "embeddedPhone", "type", "campaignFeedback", "appealData",
 ]  # fmt: skip
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
-def test_the_seed_request_as_it_stands_is_created_in_draft(client):
+def test_the_seed_request_as_it_stands_lacks_the_terms_url_its_schema_requires(client):
+    """Seed 001's schema says "termsAndConditionsUrl required", as the client's model does; its sample omits it."""
+    assert validation_errors(create(client, seed_request())) == {"termsAndConditionsUrl": ["must not be null"]}
+
+
+def test_the_seed_request_with_its_terms_url_is_created_in_draft(client):
     client.post("/_sandbox/clock/advance", json={"to": "2030-05-06T07:08:09Z"})
-    response = create(client, seed_request())
+    response = create(client, client_request())
     assert response.status_code == 201
     campaign = response.get_json()
     assert list(campaign) == SAMPLE_FIELDS
     assert UUID.fullmatch(campaign["id"])
-    sent = seed_request()
+    sent = client_request()
     for name in ("referenceId", "applicationId", "entityId", "name", "brandId", "programSummary", "customerCareEmail",
                  "confirmationMessage", "exampleMessages", "helpMessage", "stopMessage", "optIns",
                  "customerCarePhone", "lowVolume", "useCases", "ageGated", "directLending", "embeddedLink",
-                 "embeddedPhone", "type"):  # fmt: skip
+                 "embeddedPhone", "type", "termsAndConditionsUrl"):  # fmt: skip
         assert campaign[name] == sent[name], name
     assert campaign["createdDate"] == campaign["lastModifiedDate"] == "2030-05-06T07:08:09Z"
     assert campaign["stage"] == "DRAFT"
     assert campaign["messageTypes"] == ["sms", "mms"]  # lower case, as the seed's response shows
     assert campaign["useCase"] is None
-    assert campaign["brandPreview"] == {"brandId": SEED_BRAND, "brandName": "Examples Warehouse"}
+    assert campaign["brandPreview"] == {
+        "brandId": SEED_BRAND,
+        "brandName": "Examples Warehouse",
+        "website": "https://www.example.com",  # [client NumbersBrandPreview]
+    }
     assert campaign["numberKeys"] == [SEED_NUMBER_KEY]
     assert campaign["numberPreviews"] == [{"numberKey": SEED_NUMBER_KEY, "number": SEED_NUMBER, "countryCode": "US"}]
     assert "numbers" not in campaign  # "it is not returned in the API response" [seed]
@@ -65,7 +75,7 @@ def test_the_seed_request_as_it_stands_is_created_in_draft(client):
 
 
 def test_the_seed_request_reaches_registered_once_registered_and_the_clock_advanced(client):
-    campaign_id = create(client, seed_request()).get_json()["id"]
+    campaign_id = create(client, client_request()).get_json()["id"]
     response = register(client, campaign_id)
     assert response.status_code == 202 and response.get_data() == b""
     advance(client, 10 * DAY)
@@ -126,7 +136,7 @@ def test_account_rules_are_reported_together(client):
 
 
 def test_a_repeated_reference_id_is_rejected_with_400(client):
-    assert create(client, seed_request()).status_code == 201
+    assert create(client, client_request()).status_code == 201
     again = create(client, campaign_body(referenceId="customer-defined-identifier"))
     assert validation_errors(again) == {"referenceId": ["campaign with the same referenceId already exists"]}
     listed = client.get(CAMPAIGNS, headers=auth()).get_json()
@@ -134,13 +144,13 @@ def test_a_repeated_reference_id_is_rejected_with_400(client):
 
 
 def test_reference_ids_are_unique_per_account_and_free_again_after_delete(client, fresh_key):
-    first = create(client, seed_request()).get_json()["id"]
-    assert create(client, seed_request(), key=fresh_key("infobip")).status_code == 201  # another account
+    first = create(client, client_request()).get_json()["id"]
+    assert create(client, client_request(), key=fresh_key("infobip")).status_code == 201  # another account
     assert client.delete(f"{CAMPAIGNS}/{first}", headers=auth()).status_code == 204
-    assert create(client, seed_request()).status_code == 201
+    assert create(client, client_request()).status_code == 201
 
 
-def test_terms_and_conditions_url_is_returned_when_sent(client):
+def test_terms_and_conditions_url_is_returned_after_the_opt_ins(client):
     campaign = created(client, termsAndConditionsUrl="https://example.com/terms")
     assert campaign["termsAndConditionsUrl"] == "https://example.com/terms"
     assert list(campaign).index("termsAndConditionsUrl") == list(campaign).index("optIns") + 1
@@ -265,7 +275,7 @@ def test_the_brand_preview_follows_a_brand_rename(client):
     brand = client.get(f"{BRANDS}/{SEED_BRAND}", headers=auth()).get_json()
     renamed = {k: v for k, v in brand.items() if k not in ("id", "stage", "createdDate", "lastModifiedDate")}
     renamed["name"] = "Examples Depot"
-    assert client.put(f"{BRANDS}/{SEED_BRAND}", json=renamed, headers=auth()).status_code == 200
+    assert client.put(f"{BRANDS}/{SEED_BRAND}", json=renamed, headers=auth()).status_code == 202  # registered
     assert get(client, campaign_id)["brandPreview"]["brandName"] == "Examples Depot"
 
 

@@ -12,10 +12,13 @@ from infobip_helpers import (
     SEED_BRAND,
     advance,
     auth,
+    brand_body,
     created,
     register,
     validation_errors,
 )
+
+from sandbox.vendors.infobip.schemas import CAMPAIGN_TYPES
 
 
 def listed(client, query=""):
@@ -108,8 +111,8 @@ def test_size_at_its_limits_is_accepted(client, three, size):
 @pytest.mark.parametrize(
     ("query", "errors"),
     [
-        ("?size=0", {"size": ["must be between 1 and 2000"]}),
-        ("?size=2001", {"size": ["must be between 1 and 2000"]}),
+        ("?size=-1", {"size": ["must be between 0 and 2000"]}),
+        ("?size=2001", {"size": ["must be between 0 and 2000"]}),
         ("?size=ten", {"size": ["must be an integer"]}),
         ("?page=-1", {"page": ["must be between 0 and 2147483647"]}),
         ("?page=2147483648", {"page": ["must be between 0 and 2147483647"]}),
@@ -122,7 +125,7 @@ def test_size_at_its_limits_is_accepted(client, three, size):
         ("?page=0x10", {"page": ["must be an integer"]}),
         ("?sort=budget,asc", {"sort": ["property must be one of [id, name, type, createdDate, lastModifiedDate]"]}),
         ("?sort=name,sideways", {"sort": ["direction must be asc or desc"]}),
-        ("?type=SHORT_CODE", {"type": ["must be one of [TEN_DIGIT_LONG_CODE]"]}),
+        ("?type=LONG_CODE", {"type": [f"must be one of [{', '.join(CAMPAIGN_TYPES)}]"]}),
     ],
 )
 def test_bad_paging_sort_and_filter_values_are_400(client, query, errors):
@@ -164,9 +167,29 @@ def test_brands_list_with_paging_filters_and_sort(client):
     body = response.get_json()
     assert [b["name"] for b in body["results"]] == ["Corner Bakery", "Examples Warehouse"]
     assert body["paging"] == {"page": 0, "size": 2, "totalPages": 2, "totalResults": 3}
-    registered = client.get(f"{BRANDS}?stage=REGISTERED", headers=auth()).get_json()["results"]
-    assert [b["id"] for b in registered] == [SEED_BRAND]
     assert client.get(f"{BRANDS}?nameLike=BAKERY", headers=auth()).get_json()["paging"]["totalResults"] == 1
-    assert validation_errors(client.get(f"{BRANDS}?sort=type", headers=auth())) == {
-        "sort": ["property must be one of [id, name, createdDate, lastModifiedDate]"]
+    by_reference = client.get(f"{BRANDS}?referenceId=corner-bakery&referenceId=examples-warehouse", headers=auth())
+    assert {b["id"] for b in by_reference.get_json()["results"]} == {SEED_BRAND, DRAFT_BRAND}
+    assert validation_errors(client.get(f"{BRANDS}?sort=budget", headers=auth())) == {
+        "sort": ["property must be one of [id, name, type, createdDate, lastModifiedDate]"]
     }
+
+
+def test_brands_filter_and_sort_by_type(client):
+    """The client's getBrands sends ``type`` filters and sorts on ``type`` [client NumbersApi.getBrands]."""
+    public = {"stockExchange": "NYSE", "stockSymbol": "AAA", "businessContactEmail": "cfo@a.example.com"}
+    body = {**brand_body(name="Aardvark Public"), "type": "TENDLC_PUBLIC_COMPANY", **public}
+    assert client.post(BRANDS, json=body, headers=auth()).status_code == 201
+    found = client.get(f"{BRANDS}?type=TENDLC_PUBLIC_COMPANY", headers=auth()).get_json()["results"]
+    assert [b["name"] for b in found] == ["Aardvark Public"]
+    ordered = client.get(f"{BRANDS}?sort=type,desc&sort=name", headers=auth()).get_json()["results"]
+    assert ordered[0]["type"] == "TENDLC_PUBLIC_COMPANY"
+    assert validation_errors(client.get(f"{BRANDS}?type=PRIVATE_PROFIT", headers=auth())) == {
+        "type": ["must be one of [TENDLC_NON_PROFIT, TENDLC_PRIVATE_COMPANY, TENDLC_PUBLIC_COMPANY, TENDLC_GOVERNMENT]"]
+    }
+
+
+def test_a_size_of_zero_counts_without_listing(client, three):
+    """``size`` is 0..2000 [client NumbersApi.getCampaigns]: 0 answers the totals and no results."""
+    body = client.get(f"{CAMPAIGNS}?size=0", headers=auth()).get_json()
+    assert body == {"results": [], "paging": {"page": 0, "size": 0, "totalPages": 0, "totalResults": 3}}

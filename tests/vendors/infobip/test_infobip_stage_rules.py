@@ -60,7 +60,7 @@ def campaign_in(client, key, target):
             if current == target:
                 break
             if current == "REJECTED" and target == "APPEALED":
-                assert post(client, key, campaign_id, "appeal", {"appealReason": "Fixed"}).status_code == 202
+                assert post(client, key, campaign_id, "appeal", {"reason": "Fixed"}).status_code == 204
             elif current == "REGISTERED" and target != "REGISTERED":
                 assert post(client, key, campaign_id, "deregister").status_code == 202
             else:
@@ -121,9 +121,9 @@ def test_deregister_is_accepted_only_when_registered(client, fresh_key, target):
 @pytest.mark.parametrize("target", REACHABLE)
 def test_appeal_is_accepted_only_when_rejected(client, fresh_key, target):
     key, campaign_id = campaign_in(client, fresh_key("infobip"), target)
-    response = post(client, key, campaign_id, "appeal", {"appealReason": "Please look again"})
+    response = post(client, key, campaign_id, "appeal", {"reason": "Please look again"})
     if target == "REJECTED":
-        assert response.status_code == 202
+        assert response.status_code == 204
         assert peek(client, key, campaign_id) == "APPEALED"
     else:
         assert_infobip_error(response, 400, "BAD_REQUEST", "Only a campaign in REJECTED stage can be appealed.")

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import pytest
 from infobip_helpers import (
+    CAMPAIGNS,
+    DEMO_KEY,
     SAMPLE_NUMBER_KEY,
     SEED_NUMBER,
+    auth,
     campaign_body,
     create,
     validation_errors,
 )
 
+# The client's NumbersCampaign subtypes; the other four NumbersCampaignType values have no model.
+SUBTYPES = "must be one of [TEN_DIGIT_LONG_CODE, EXTERNAL_TEN_DIGIT_LONG_CODE, TOLL_FREE_NUMBER]"
+
 REQUIRED = [
     "name", "brandId", "programSummary", "confirmationMessage", "exampleMessages", "helpMessage", "stopMessage",
-    "messageTypes", "optIns", "lowVolume", "customerCarePhone", "customerCareEmail", "useCases",
+    "messageTypes", "termsAndConditionsUrl", "optIns", "lowVolume", "customerCarePhone", "customerCareEmail",
+    "useCases",
 ]  # fmt: skip
 USE_CASES = ["ALERTS", "CHAT", "DONATION", "EDUCATION", "FRAUD_ALERTS", "PROMOTIONAL_MARKETING"]
 
@@ -99,19 +106,34 @@ def test_an_example_message_of_19_characters_is_refused_by_its_index(client):
     }
 
 
-# -- messageTypes: SMS and/or MMS ---------------------------------------------------------------------------
-@pytest.mark.parametrize("types", [["SMS"], ["MMS"], ["MMS", "SMS"]])
-def test_message_types_are_accepted_and_returned_in_lower_case(client, types):
+# -- messageTypes: SMS and/or MMS, either case in; the seed's lower case out (a setting switches) ------------
+@pytest.mark.parametrize("types", [["SMS"], ["MMS"], ["MMS", "SMS"], ["sms", "mms"], ["mms", "SMS"]])
+def test_message_types_are_accepted_in_either_case_and_returned_in_lower_case(client, types):
     assert accepted(client, messageTypes=types)["messageTypes"] == [t.lower() for t in types]
+
+
+def test_a_tenant_setting_answers_message_types_in_upper_case(client, fresh_key):
+    """The official client parses only SMS/MMS [client NumbersMessageType]; seed 001's answer is lower case."""
+    key = fresh_key("infobip")
+    made = create(client, campaign_body(messageTypes=["sms", "MMS"]), key=key).get_json()
+    assert made["messageTypes"] == ["sms", "mms"]
+    settings = {"credential": key, "vendor": "infobip", "infobip": {"message_types_case": "upper"}}
+    assert client.patch("/_sandbox/settings", json=settings).status_code == 200
+    campaign = client.get(f"{CAMPAIGNS}/{made['id']}", headers=auth(key)).get_json()
+    assert campaign["messageTypes"] == ["SMS", "MMS"]
+    listed = client.get(CAMPAIGNS, headers=auth(key)).get_json()["results"]
+    assert listed[0]["messageTypes"] == ["SMS", "MMS"]
+    assert create(client, campaign_body(), key=DEMO_KEY).get_json()["messageTypes"] == ["sms", "mms"]  # per tenant
 
 
 @pytest.mark.parametrize(
     ("types", "errors"),
     [
-        (["sms"], {"messageTypes[0]": ["must be one of [SMS, MMS]"]}),
-        (["SMS", "RCS"], {"messageTypes[1]": ["must be one of [SMS, MMS]"]}),
+        (["Sms"], {"messageTypes[0]": ["must be one of [SMS, MMS, sms, mms]"]}),
+        (["SMS", "RCS"], {"messageTypes[1]": ["must be one of [SMS, MMS, sms, mms]"]}),
         ([], {"messageTypes": ["size must be between 1 and 2"]}),
         (["SMS", "SMS"], {"messageTypes": ["must not contain duplicate values"]}),
+        (["SMS", "sms"], {"messageTypes": ["must not contain duplicate values"]}),
     ],
 )
 def test_bad_message_types_are_refused(client, types, errors):
@@ -257,7 +279,8 @@ def test_50_number_keys_are_refused(client):
         ({"customerCarePhone": 41785473249}, {"customerCarePhone": ["must be a string"]}),
         ({"brandId": {"id": "x"}}, {"brandId": ["must be a string"]}),
         ({"referenceId": 7}, {"referenceId": ["must be a string"]}),
-        ({"type": "SHORT_CODE"}, {"type": ["must be one of [TEN_DIGIT_LONG_CODE]"]}),
+        ({"type": "SHORT_CODE"}, {"type": [SUBTYPES]}),
+        ({"type": "LONG_CODE"}, {"type": [SUBTYPES]}),
     ],
 )
 def test_wrong_types_are_refused_by_field_path(client, overrides, errors):

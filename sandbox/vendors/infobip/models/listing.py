@@ -44,8 +44,13 @@ class Query:
     sort: list[tuple[str, bool]] = field(default_factory=list)  # (property, descending)
 
 
-def parse(args: Mapping[str, list[str]], filters: Mapping[str, Filter], sortable: Iterable[str] = SORTABLE) -> Query:
-    """Read and check the query string; every bad value is named in one 400."""
+def parse(
+    args: Mapping[str, list[str]],
+    filters: Mapping[str, Filter],
+    sortable: Iterable[str] = SORTABLE,
+    size: tuple[int, int] = (PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX),
+) -> Query:
+    """Read and check the query string; every bad value is named in one 400. ``size``: (default, max)."""
     problems: dict[str, list[str]] = {}
     query = Query()
     for name, spec in filters.items():
@@ -59,7 +64,8 @@ def parse(args: Mapping[str, list[str]], filters: Mapping[str, Filter], sortable
                 continue
         query.filters[name] = values
     query.page = _integer(_first(args, "page"), 0, "page", 0, PAGE_MAX, problems)
-    query.size = _integer(_first(args, "size"), PAGE_SIZE_DEFAULT, "size", 1, PAGE_SIZE_MAX, problems)
+    # "0..2000" [client NumbersApi.getBrands]: a size of 0 counts without listing [decided].
+    query.size = _integer(_first(args, "size"), size[0], "size", 0, size[1], problems)
     allowed = tuple(sortable)
     for raw in args.get("sort") or []:
         prop, _, direction = raw.partition(",")
@@ -121,7 +127,7 @@ def page(
         "paging": {
             "page": query.page,
             "size": query.size,
-            "totalPages": math.ceil(len(chosen) / query.size),
+            "totalPages": math.ceil(len(chosen) / query.size) if query.size else 0,
             "totalResults": len(chosen),
         },
     }

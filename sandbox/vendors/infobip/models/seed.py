@@ -1,4 +1,4 @@
-"""A new Infobip tenant's reference data: the fixtures' brands and the account's numbers."""
+"""A new Infobip tenant's reference data: the fixtures' brands, the account's numbers and number pools."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from sandbox.vendors.infobip.models.base import VENDOR
 
 
 def seed_tenant(tenant: Tenant) -> None:
-    """Every tenant starts with the fixtures' brands and the account's numbers (by numberKey and by number)."""
+    """Every tenant starts with the fixtures' brands, numbers (by numberKey and by number) and number pools."""
     fixtures = tenant.fixtures(VENDOR)
     store = tenant.store
     for brand in fixtures.get("brands") or []:
         store.put(tenant.table(VENDOR, "brands"), brand["id"], brand)
+        if brand.get("referenceId") is not None:
+            store.put(tenant.table(VENDOR, "brand_refs"), brand["referenceId"], {"id": brand["id"]})
     for number in fixtures.get("numbers") or []:
         preview = {
             "numberKey": number["numberKey"],
@@ -20,3 +22,6 @@ def seed_tenant(tenant: Tenant) -> None:
         }
         store.put(tenant.table(VENDOR, "numbers"), preview["numberKey"], preview)
         store.put(tenant.table(VENDOR, "number_keys"), preview["number"], {"numberKey": preview["numberKey"]})
+    for pool in fixtures.get("number_pools") or []:
+        record = {**pool, "numberPoolStatus": "DETACHED", "campaignId": None}
+        store.put(tenant.table(VENDOR, "number_pools"), pool["numberPoolId"], record)
