@@ -131,9 +131,12 @@ def list_scenarios(scenario_dirs: tuple[Path, ...]) -> None:
 @scenarios.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def validate_scenarios(paths: tuple[Path, ...]) -> None:
-    """Check scenario files (or folders of them) against the schema and the vendors' catalogues."""
-    library = _library(Config(scenarios_dirs=paths))
-    click.echo(f"ok: {len(library)} scenario(s) valid")
+    """Check scenario files (or folders of them) as `serve --scenarios` would: schema, catalogues, name clashes."""
+    # With the ready-made ones, as serve loads them: a name already taken there is refused too.
+    library = _library(Config(scenarios_dirs=(DEFAULT_SCENARIOS_DIR, *paths)))
+    given = [path.resolve() for path in paths]
+    checked = [s for s in library.values() if any(Path(s.source).resolve().is_relative_to(p) for p in given)]
+    click.echo(f"ok: {len(checked)} scenario(s) valid")
 
 
 def _library(config: Config) -> dict[str, Any]:
@@ -141,14 +144,17 @@ def _library(config: Config) -> dict[str, Any]:
     from sandbox.app import create_app
     from sandbox.core.scenario_files import ScenarioError
 
+    sandbox = None
     try:
-        app = create_app(config)
-        sandbox = app.extensions["sandbox"]
-        try:
-            return dict(sandbox.scenarios.library)
-        finally:
-            sandbox.close()
+        sandbox = create_app(config).extensions["sandbox"]
+        return dict(sandbox.scenarios.library)
     except ScenarioError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        raise SystemExit(1) from None
+        problems = error.problems
+    finally:
+        if sandbox is not None:
+            for note in sandbox.scenarios.notes:  # files that are no scenario: skipped, not fatal
+                click.echo(f"note: {note}", err=True)
+            sandbox.close()
+    for problem in problems:
+        click.echo(problem, err=True)
+    raise SystemExit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from sandbox.config import STORE_FILE
 
 FAULTS = ("connection_reset", "empty_reply", "malformed_json")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -58,7 +61,7 @@ class RuleSchema(_Strict):
     respond = fields.Nested(RespondSchema)
     delay_ms = fields.Integer(strict=True, validate=validate.Range(0, 300_000), load_default=0)
     fault = fields.String(validate=validate.OneOf(FAULTS), allow_none=True, load_default=None)
-    lifecycle = fields.Nested(LifecycleSchema)
+    lifecycle = fields.Nested(LifecycleSchema, allow_none=True, load_default=None)  # null: none, as for fault
     times = fields.Integer(strict=True, validate=validate.Range(min=1), allow_none=True, load_default=None)
     after = fields.Integer(strict=True, validate=validate.Range(min=0), load_default=0)
     probability = fields.Float(validate=validate.Range(0.0, 1.0), allow_nan=False, load_default=1.0)
@@ -120,9 +123,14 @@ class Known:
 class ScenarioError(Exception):
     """One or more invalid scenario documents; each problem reads ``file:line: field: message``."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], name: str | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.name = name  # the name a refused document gives itself, so a clash with it is reported too
+
+
+class NotAScenario(ScenarioError):
+    """A document that is no scenario at all (neither a name nor rules): a file of it is skipped with a note."""
 
 
 def parse(text: str, source: str, known: Known) -> Scenario:
@@ -144,16 +152,20 @@ def parse(text: str, source: str, known: Known) -> Scenario:
 
 def build(data: Any, source: str, known: Known, node: yaml.Node | None = None) -> Scenario:
     """A scenario from an already parsed document (a JSON body, or a file's YAML)."""
-    if not isinstance(data, dict):
-        raise ScenarioError([f"{source}:1: a scenario is a mapping with name, description, seed and rules"])
+    if not isinstance(data, dict) or not data.keys() & {"name", "rules"}:
+        raise NotAScenario([f"{source}:1: a scenario is a mapping with name, description, seed and rules"])
     try:
         loaded = SCHEMA.load(data)
     except ValidationError as error:
         problems = _flatten(error.messages, ())
-        raise ScenarioError([_describe(source, node, path, message) for path, message in problems]) from None
+        # The names in the rules that did load are checked too, so one reading reports every problem.
+        partial = error.valid_data if isinstance(error.valid_data, dict) else {}
+        problems += list(_check_names(partial, known))
+        named = data.get("name") if isinstance(data.get("name"), str) else None
+        raise ScenarioError([_describe(source, node, path, message) for path, message in problems], named) from None
     semantic = list(_check_names(loaded, known))
     if semantic:
-        raise ScenarioError([_describe(source, node, path, message) for path, message in semantic])
+        raise ScenarioError([_describe(source, node, path, message) for path, message in semantic], loaded["name"])
     rules = tuple(
         Rule(
             match=rule["match"],
@@ -171,13 +183,14 @@ def build(data: Any, source: str, known: Known, node: yaml.Node | None = None) -
 
 
 def _check_names(document: dict[str, Any], known: Known) -> Iterable[tuple[tuple[Any, ...], str]]:
-    for index, rule in enumerate(document["rules"]):
+    for index, rule in enumerate(document.get("rules") or []):
         at = ("rules", index)
-        vendor = rule["match"].get("vendor")
+        match = rule.get("match") or {}
+        vendor = match.get("vendor")
         if vendor is not None and vendor not in known.operations:
             yield (*at, "match", "vendor"), f"unknown vendor {vendor!r}; known: {sorted(known.operations)}"
             continue
-        operation = rule["match"].get("operation")
+        operation = match.get("operation")
         if operation is not None:
             allowed = set(known.operations[vendor]) if vendor else {o for ops in known.operations.values() for o in ops}
             if operation not in allowed:
@@ -191,15 +204,15 @@ def _check_names(document: dict[str, Any], known: Known) -> Iterable[tuple[tuple
                     (*at, "respond", "error"),
                     f"{vendor} has no catalogue entry {error!r}; known: {sorted(known.errors[vendor])}",
                 )
-        lifecycle = rule.get("lifecycle")
-        if lifecycle is not None:
+        lifecycle = rule.get("lifecycle") or {}
+        if "name" in lifecycle:
             outcomes = known.outcomes.get(lifecycle["name"])
             if outcomes is None:
                 yield (
                     (*at, "lifecycle", "name"),
                     f"unknown lifecycle {lifecycle['name']!r}; known: {sorted(known.outcomes)}",
                 )
-            elif lifecycle["outcome"] not in set(outcomes):
+            elif "outcome" in lifecycle and lifecycle["outcome"] not in set(outcomes):
                 yield (*at, "lifecycle", "outcome"), f"{lifecycle['name']} has outcomes {sorted(outcomes)}"
 
 
@@ -237,24 +250,49 @@ def _line(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
     return node.start_mark.line + 1
 
 
-def scenario_paths(root: Path) -> list[Path]:
-    """Every scenario file under ``root`` (a file is itself), sorted for a stable load order."""
+def scenario_paths(root: Path, notes: list[str] | None = None) -> list[Path]:
+    """Every scenario file under ``root`` (a file is itself), sorted for a stable load order.
+
+    Hidden files and folders and data dirs (a folder holding the store's file) hold no scenarios: they are
+    left out, each with a line in ``notes``.
+    """
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        for name in sorted(subfolders):
+            if name.startswith(".") or (here / name / STORE_FILE).exists():
+                subfolders.remove(name)
+                why = "a hidden folder" if name.startswith(".") else f"a data dir (it holds {STORE_FILE})"
+                (notes if notes is not None else []).append(f"{here / name}: skipped, {why}")
+        found += [here / name for name in files if Path(name).suffix in SUFFIXES and not name.startswith(".")]
+    return sorted(found)
 
 
-def read_files(roots: Iterable[Path], known: Known) -> list[Scenario]:
-    """Read every scenario under ``roots``; all problems of all files are reported together."""
+def read_files(roots: Iterable[Path], known: Known, notes: list[str] | None = None) -> list[Scenario]:
+    """Read every scenario under ``roots``; all problems of all files are reported together.
+
+    A file read twice (under two roots) counts once; one that is no scenario is skipped with a line in ``notes``.
+    """
     scenarios: list[Scenario] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
+    read: set[Path] = set()
     for root in roots:
-        for path in scenario_paths(root):
+        for path in scenario_paths(root, notes):
+            if path.resolve() in read:
+                continue
+            read.add(path.resolve())
             try:
                 scenario = parse(path.read_text(encoding="utf-8"), str(path), known)
+            except NotAScenario:
+                (notes if notes is not None else []).append(f"{path}: skipped, not a scenario (no name, no rules)")
+                continue
             except ScenarioError as error:
                 problems += error.problems
+                if error.name is not None:
+                    seen.setdefault(error.name, str(path))
                 continue
             except (OSError, UnicodeDecodeError) as error:
                 problems.append(f"{path}:1: cannot be read: {error}")

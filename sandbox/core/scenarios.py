@@ -75,6 +75,7 @@ class Scenarios:
         self.startup = tuple(startup)
         self.known = Known({}, {}, {})
         self._files: dict[str, Scenario] | None = None
+        self.notes: list[str] = []  # files under the roots skipped as no scenario (hidden, data dirs...)
         self._posted: dict[str, Scenario] = {}
         self._active: dict[str, list[str]] = {}
         self._counts: dict[tuple[str, str, int], int] = {}
@@ -124,7 +125,8 @@ class Scenarios:
         if self._files is None:
             with self._lock:
                 if self._files is None:
-                    self._files = {scenario.name: scenario for scenario in read_files(self.roots, self.known)}
+                    self.notes = []
+                    self._files = {s.name: s for s in read_files(self.roots, self.known, self.notes)}
         return self._files
 
     @property
