@@ -84,3 +84,18 @@ def dumps(value: Any) -> bytes:
 def check(value: Any) -> None:
     """Raise ``Unstorable`` unless ``value`` is plain JSON the store can keep (a parsed YAML document, say)."""
     dumps(value)
+
+
+def loads_document(raw: bytes) -> Any:
+    """Parse UTF-8 JSON whose numbers are checked later, with a path (a snapshot): NaN, Infinity and big
+    numbers are read as such; bytes that are not UTF-8 and bad syntax raise ``NotText``."""
+    try:
+        text = raw.decode(json.detect_encoding(raw))
+    except (UnicodeDecodeError, LookupError) as error:
+        raise NotText(f"the body is not UTF-8 text: {error}") from None
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise NotText("the body is nested too deeply") from None
+    except ValueError as error:
+        raise NotText(f"the body is not valid JSON: {str(error)[:200]}") from None

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.config import Config
+from sandbox.core import snapshot
 from sandbox.core.auth import Credential, Credentials
 from sandbox.core.clock import Clock
 from sandbox.core.fixtures import load_vendor_fixtures
@@ -16,7 +17,7 @@ from sandbox.core.journal import Journal
 from sandbox.core.lifecycle import Lifecycles
 from sandbox.core.outbox import Outbox
 from sandbox.core.ratelimit import RateLimiter
-from sandbox.core.scenario_files import Known
+from sandbox.core.scenario_files import Known, ScenarioError, build
 from sandbox.core.scenarios import Scenarios
 from sandbox.core.settings import Settings
 from sandbox.core.store import Store
@@ -103,6 +104,7 @@ class Sandbox:
         with self.store.lock:
             if tenant is None:
                 self.store.drop_where(lambda name: True)
+                self.store.refused = None  # what was refused is gone with everything else
                 self.credentials.reload()
                 self.clock.reload()
                 self.settings.forget()
@@ -128,8 +130,26 @@ class Sandbox:
             for vendor in vendors:
                 self.ensure_tenant(tenant, vendor)
 
+    def check_snapshot(self, document: Any, version: str) -> dict[str, dict[str, dict[str, Any]]]:
+        """The tables of an export of ``GET /_sandbox/state``, checked whole; raises ``snapshot.SnapshotError``."""
+
+        def scenario(posted: Any) -> None:
+            try:
+                build(posted, "api", self.scenarios.known)
+            except ScenarioError as error:
+                raise ValueError("; ".join(error.problems)) from None
+
+        rules = snapshot.Rules(
+            version=version,
+            vendors=frozenset(self.vendors),
+            settings={name: vendor.settings_schema for name, vendor in self.vendors.items()},
+            machines=self.lifecycles.machines,
+            scenario=scenario,
+        )
+        return snapshot.check(document, rules)
+
     def import_state(self, tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
-        """Replace all state with an export from ``GET /_sandbox/state`` (a snapshot restore)."""
+        """Replace all state with the tables of a checked export (a snapshot restore)."""
         with self.store.lock:
             self.store.replace_all(tables)
             self.credentials.reload()

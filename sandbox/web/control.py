@@ -36,8 +36,10 @@ def health() -> Any:
     sandbox = current_sandbox()
     root = request.host_url.rstrip("/")
     path = sandbox.config.store_path
+    problem = sandbox.store.problem  # a write to disk failing, or a value refused: said here until it is over
     return jsonify(
-        status="ok",
+        status="degraded" if problem else "ok",
+        **({"problem": problem} if problem else {}),
         version=__version__,
         storage=str(path) if path else "memory",
         vendors={name: f"{root}{vendor.prefix}" for name, vendor in sandbox.vendors.items()},

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from flask import Blueprint, jsonify, request
 
 from sandbox.core.errors import ControlError
-from sandbox.core.scenario_files import Scenario, ScenarioError
+from sandbox.core.scenario_files import Scenario, ScenarioError, load_yaml
 from sandbox.web.current import current_sandbox
 from sandbox.web.scope import Scoped, args_as, body_as, raw_body, scope
 
@@ -80,9 +79,9 @@ def _document() -> Any:
     """A scenario posted as JSON, or as YAML (``Content-Type: application/yaml`` or ``text/yaml``)."""
     if "yaml" in (request.mimetype or ""):
         try:
-            return yaml.safe_load(request.get_data(as_text=True))
-        except yaml.YAMLError as error:
-            raise ControlError(400, "invalid_scenario", f"not valid YAML: {error}") from error
+            return load_yaml(request.get_data(as_text=True), "api")[0]
+        except ScenarioError as error:
+            raise ControlError(400, "invalid_scenario", "; ".join(error.problems)) from None
     return raw_body()
 
 

@@ -11,6 +11,7 @@ from flask import Response, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
 
+from sandbox.core import jsontext
 from sandbox.core.errors import ControlError, describe_validation
 from sandbox.core.sandbox import Sandbox
 from sandbox.web.current import current_sandbox
@@ -93,10 +94,13 @@ def control(location: str = "json") -> Callable[[View], View]:
 
 
 def raw_body() -> dict[str, Any]:
-    if not request.get_data(cache=True).strip():
+    raw = request.get_data(cache=True)
+    if not raw.strip():
         return {}
-    # Any content type: `curl -d '{...}'` sends a form type, and control calls are always JSON.
-    body = request.get_json(force=True, silent=True)
+    try:
+        body = jsontext.loads(raw)  # strict: what a control call sends may be stored (core.jsontext)
+    except jsontext.NotText as error:
+        raise ControlError(400, "invalid_json", f"the body must be a JSON object: {error}") from None
     if not isinstance(body, dict):
         raise ControlError(400, "invalid_json", "the body must be a JSON object")
     return body

@@ -8,15 +8,18 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from sandbox import __version__
+from sandbox.core import jsontext
 from sandbox.core.auth import Credential
 from sandbox.core.errors import ControlError
 from sandbox.core.journal import FILTERS
 from sandbox.core.sandbox import Sandbox
+from sandbox.core.snapshot import SnapshotError
 from sandbox.core.store import table_name
 from sandbox.web.current import current_sandbox
-from sandbox.web.scope import TENANT_NAME, Scoped, args_as, body_as, raw_body, scope
+from sandbox.web.scope import TENANT_NAME, Scoped, args_as, body_as, scope
 
 
 class CredentialSchema(Schema):
@@ -83,16 +86,26 @@ def export_state() -> Any:
 
 @bp.put("/state")
 def import_state() -> Any:
+    """Replace all state with an export, checked whole first: a bad one names its first bad field, changes nothing."""
     sandbox = current_sandbox()
-    tables = raw_body().get("tables")
-    if not isinstance(tables, dict) or not all(
-        isinstance(rows, dict) and all(isinstance(row, dict) for row in rows.values()) for rows in tables.values()
-    ):
-        raise ControlError(400, "invalid_state", '"tables" must map table names to {key: record}')
+    limit = sandbox.config.max_state_bytes  # its own limit: an export of many tenants is far over 1 MiB
+    request.max_content_length = limit
+    try:
+        document = jsontext.loads_document(request.get_data(cache=False))
+    except RequestEntityTooLarge:
+        raise ControlError(413, "state_too_large", f"a snapshot of at most {limit} bytes is accepted") from None
+    except jsontext.NotText as error:
+        raise ControlError(400, "invalid_json", str(error)) from None
+    if not isinstance(document, dict):
+        raise ControlError(400, "invalid_json", "the body must be a JSON object (an export of GET /_sandbox/state)")
+    try:
+        tables = sandbox.check_snapshot(document, __version__)
+    except SnapshotError as error:
+        raise ControlError(400, "invalid_state", str(error)) from None
     previous = sandbox.store.export()
     try:
         sandbox.import_state(tables)
-    except (KeyError, TypeError, ValueError) as error:  # well-shaped tables whose records do not load
+    except (KeyError, TypeError, ValueError) as error:  # a check missed something: put the old state back
         sandbox.import_state(previous)
         raise ControlError(400, "invalid_state", f"the state does not load: {error!r}") from error
     return jsonify(imported=len(tables))
