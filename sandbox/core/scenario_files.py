@@ -12,6 +12,7 @@ import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from sandbox.config import STORE_FILE
+from sandbox.core import jsontext
 
 FAULTS = ("connection_reset", "empty_reply", "malformed_json")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -82,6 +83,8 @@ class ScenarioSchema(_Strict):
 
 
 SCHEMA = ScenarioSchema()
+MAX_TEXT = 1024 * 1024  # characters of one scenario file or posted YAML document
+MAX_NODES = 100_000  # YAML nodes a document may expand to; a 1,000-rule scenario has about 20,000
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
 
@@ -133,21 +136,53 @@ class NotAScenario(ScenarioError):
     """A document that is no scenario at all (neither a name nor rules): a file of it is skipped with a note."""
 
 
-def parse(text: str, source: str, known: Known) -> Scenario:
-    """A scenario from YAML or JSON text (JSON is read as YAML), checked against the schema and ``known``."""
+def load_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """A YAML (or JSON) document and its node tree, or ``ScenarioError``; bounded in size and in alias expansion.
+
+    PyYAML shares an aliased node rather than copying it, but everything after it (validation, JSON answers,
+    the store) copies: nine nested aliases in 625 bytes expand to a billion nodes. The tree is counted as it
+    would expand, and refused past ``MAX_NODES``, before anything is built from it.
+    """
+    if len(text) > MAX_TEXT:
+        raise ScenarioError([f"{source}:1: the document is {len(text)} characters; at most {MAX_TEXT} are read"])
+    loader = _LOADER(text)
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        node = loader.get_single_node()
+        expanded = _expanded_size(node, {}) if node is not None else 0
+        if expanded > MAX_NODES:
+            raise ScenarioError([f"{source}:1: the document expands (aliases) to more than {MAX_NODES} nodes"])
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise ScenarioError([f"{source}:{line}: not valid YAML/JSON: {error.problem or error}"]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([f"{source}:1: not valid YAML/JSON: {error}"]) from None
-    try:
-        return build(data, source, known)
-    except ScenarioError:
-        # Only a bad document pays for a second reading, with line numbers, to point at the field.
-        return build(data, source, known, yaml.compose(text, Loader=_LOADER))
+    except RecursionError:
+        raise ScenarioError([f"{source}:1: the document is nested too deeply"]) from None
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once every alias is expanded (each shared node is counted once per use)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = MAX_NODES + 1  # a node that contains itself expands without end
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded_size(key, sizes) + _expanded_size(value, sizes) for key, value in node.value)
+    sizes[id(node)] = total = min(total, MAX_NODES + 1)
+    return total
+
+
+def parse(text: str, source: str, known: Known) -> Scenario:
+    """A scenario from YAML or JSON text (JSON is read as YAML), checked against the schema and ``known``."""
+    data, node = load_yaml(text, source)
+    return build(data, source, known, node)
 
 
 def build(data: Any, source: str, known: Known, node: yaml.Node | None = None) -> Scenario:
@@ -179,6 +214,10 @@ def build(data: Any, source: str, known: Known, node: yaml.Node | None = None) -
         )
         for rule in loaded["rules"]
     )
+    try:
+        jsontext.check(data)  # kept in the store and shown as JSON: plain JSON text only (no dates, no surrogates)
+    except jsontext.Unstorable as error:
+        raise ScenarioError([f"{source}:1: not plain JSON data: {error}"]) from None
     return Scenario(loaded["name"], loaded["description"], loaded["seed"], rules, source, data)
 
 
@@ -285,6 +324,8 @@ def read_files(roots: Iterable[Path], known: Known, notes: list[str] | None = No
                 continue
             read.add(path.resolve())
             try:
+                if path.stat().st_size > MAX_TEXT:  # refused before it is read
+                    raise ScenarioError([f"{path}:1: the file is {path.stat().st_size} bytes; at most {MAX_TEXT}"])
                 scenario = parse(path.read_text(encoding="utf-8"), str(path), known)
             except NotAScenario:
                 (notes if notes is not None else []).append(f"{path}: skipped, not a scenario (no name, no rules)")
