@@ -295,7 +295,12 @@ class Lifecycles:
             changes.update(machine.on_enter(self._tenant(tenant), transition) or {})
         book = dict(record.get(BOOK) or {})
         moment = at.isoformat()
-        step = {"state": target, "at": moment, "real_at": self.clock.real_now().isoformat(), "cause": cause}
+        step: dict[str, Any] = {
+            "state": target,
+            "at": moment,
+            "real_at": self.clock.real_now().isoformat(),
+            "cause": cause,
+        }
         if why is not None:  # a branch other than the default path: which, and who chose it
             step.update(outcome=outcome, outcome_by=why)
         history = [*book.get("history", ()), step]
