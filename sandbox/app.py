@@ -8,7 +8,7 @@ from sandbox.config import Config
 from sandbox.core.sandbox import Sandbox
 from sandbox.core.vendor import Vendor
 from sandbox.vendors import dailystory, infobip, webex, zexa
-from sandbox.web import control, dashboard, pipeline, records, scenarios, state, webhooks
+from sandbox.web import apidocs, control, dashboard, pipeline, records, scenarios, state, webhooks
 from sandbox.web.current import EXTENSION
 from sandbox.web.hostrouting import VendorHostRouter
 from sandbox.web.routing import LazyBuilderRule
@@ -39,6 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(state.bp, url_prefix="/_sandbox")
     app.register_blueprint(records.bp, url_prefix="/_sandbox")
     app.register_blueprint(dashboard.bp, url_prefix="/_sandbox")
+    app.register_blueprint(apidocs.bp, url_prefix="/_sandbox")
     app.register_blueprint(webhooks.bp, url_prefix="/_sandbox/webhooks")
     app.register_blueprint(scenarios.bp, url_prefix="/_sandbox/scenarios")
     for vendor in VENDORS:

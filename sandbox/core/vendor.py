@@ -48,6 +48,18 @@ class Shown:
 
 
 @dataclass(frozen=True)
+class Docs:
+    """What a vendor's OpenAPI document and Postman collection say besides what its views declare."""
+
+    title: str
+    description: str
+    security: Mapping[str, dict[str, Any]]  # OpenAPI security schemes, by name; any one of them authorises
+    demo_secret: str  # the demo credential, prefilled in Swagger UI and the Postman collection
+    error_schema: type[Schema]  # the vendor's error envelope
+    examples: Mapping[str, Any] = field(default_factory=dict)  # operation name -> the seeds' request example
+
+
+@dataclass(frozen=True)
 class Vendor:
     """Everything the sandbox needs from one vendor's package (``sandbox.vendors.<name>``)."""
 
@@ -70,6 +82,7 @@ class Vendor:
     machines: tuple[Machine, ...] = ()  # lifecycles the engine runs for this vendor
     control: Any = None  # a Flask blueprint of vendor-specific control calls, at /_sandbox/<name>
     shown: tuple[Shown, ...] = ()  # what the dashboard lists of a tenant's records
+    docs: Docs | None = None  # for the OpenAPI document, Swagger UI and the Postman collection
 
     @property
     def prefix(self) -> str:

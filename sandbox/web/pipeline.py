@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from flask import Response, g, jsonify, request
@@ -36,10 +37,13 @@ def detect_vendor() -> None:
         g.vendor_path = request.path[len(vendor.prefix) :] or "/"
 
 
-def operation(name: str, grant: str, status: int | None = None) -> Callable[[View], View]:
+def operation(
+    name: str, grant: str, status: int | None = None, answers: Schema | None = None
+) -> Callable[[View], View]:
     """Name the vendor operation (journal, scenarios), authorise the caller, hand the view its ``Tenant``.
 
     ``status`` is the success status when it is not 200; a view that answers None sends no body.
+    ``answers`` is the schema of the success body, for the OpenAPI document.
     """
 
     def decorate(view: View) -> View:
@@ -55,6 +59,7 @@ def operation(name: str, grant: str, status: int | None = None) -> Callable[[Vie
             return answer if status is None else (answer, status)
 
         wrapper.operation_name = name  # type: ignore[attr-defined]  # what scenarios may match on
+        wrapper.documented = Documented(name, grant, status or 200, answers, *_accepted(view))  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -119,9 +124,26 @@ def accepts(schema: Schema | None, location: Location = "json", max_bytes: int |
                     raise g.vendor.invalid(failure.messages) from None
             return view(tenant, data, *args, **kwargs)
 
+        wrapper.accepted = (schema, location)  # type: ignore[attr-defined]  # for the OpenAPI document
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+@dataclass(frozen=True)
+class Documented:
+    """What a view's decorators say about its operation: the OpenAPI document is a walk over these."""
+
+    name: str
+    grant: str
+    status: int
+    answers: Schema | None
+    accepts: Schema | None
+    location: Location | None
+
+
+def _accepted(view: Callable[..., Any]) -> tuple[Schema | None, Location | None]:
+    return getattr(view, "accepted", (None, None))
 
 
 def query() -> dict[str, str]:

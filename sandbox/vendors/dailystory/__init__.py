@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import bearer_header, fixture_credentials, token68
-from sandbox.core.vendor import Shown, Vendor
+from sandbox.core.vendor import Docs, Shown, Vendor
 from sandbox.vendors.dailystory import auth, errors, routes
 from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
 from sandbox.vendors.dailystory.models import seed_tenant
-from sandbox.vendors.dailystory.schemas import DailyStorySettingsSchema
+from sandbox.vendors.dailystory.schemas import EXAMPLES, DailyStorySettingsSchema, ErrorSchema
 
 VENDOR = Vendor(
     name="dailystory",
@@ -31,4 +31,15 @@ VENDOR = Vendor(
     settings_schema=DailyStorySettingsSchema,
     machines=(CAMPAIGN_MACHINE, AUTOPAUSE_MACHINE),
     shown=(Shown("campaigns", "Campaigns", machine=CAMPAIGN_MACHINE.name),),
+    docs=Docs(
+        title="DailyStory",
+        description="Marketing campaigns: create or update, read, list, delete (seed 003), emulated.",
+        security={
+            "bearer": {"type": "http", "scheme": "bearer", "description": "Your DailyStory API token"},
+            "basic": {"type": "http", "scheme": "basic", "description": "User 'api', the token as password"},
+        },
+        demo_secret="demo-dailystory-token-0001",
+        error_schema=ErrorSchema,
+        examples=EXAMPLES,
+    ),
 )

@@ -135,3 +135,76 @@ class DailyStorySettingsSchema(Schema):
 
     class Meta:
         unknown = RAISE  # a misspelt setting must not pass silently
+
+
+# -- answers (for the OpenAPI document): every one inside the vendor's envelope -------------------------------
+class GoalsReadSchema(Schema):
+    enabled = fields.Boolean(required=True)
+    suspects = fields.Integer(required=True)
+    mcls = fields.Integer(required=True)
+    mqls = fields.Integer(required=True)
+    sqls = fields.Integer(required=True)
+
+
+class CampaignReadSchema(Schema):
+    id = fields.Integer(required=True, metadata={"example": 24109})
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    campaignType = fields.String(required=True, validate=validate.OneOf(CAMPAIGN_TYPES))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    utmCampaign = fields.String(required=True)
+    segments = fields.List(fields.Integer(), required=True)
+    subscriber_preferences = fields.List(fields.Integer(), required=True)
+    allow_autopause = fields.Boolean(required=True)
+    workflowBehavior = fields.String(required=True, validate=validate.OneOf(WORKFLOW_BEHAVIORS))
+    cost = fields.Float(required=True)
+    costPeriod = fields.String(required=True, validate=validate.OneOf(COST_PERIODS))
+    isNotifyNewLead = fields.Boolean(required=True)
+    notificationRecipients = fields.List(fields.String(), required=True)
+    isAutoQualifyNewLead = fields.Boolean(required=True)
+    conversionGoals = fields.Nested(GoalsReadSchema, required=True)
+    createdOn = fields.String(required=True, metadata={"example": "2018-07-17T16:01:44.717"})
+    modifiedOn = fields.String(required=True, metadata={"example": "2018-07-17T16:01:44.717"})
+
+
+def envelope_schema(name: str, response: Schema) -> type[Schema]:
+    """``{"Status": true, "Message": "", "Response": ...}`` around an answer [doc]."""
+    return Schema.from_dict(
+        {"Status": fields.Boolean(required=True), "Message": fields.String(required=True), "Response": response},
+        name=name,
+    )
+
+
+SavedSchema = envelope_schema(
+    "Saved", fields.Nested(Schema.from_dict({"id": fields.Integer(required=True)}, name="Id"))
+)
+CampaignEnvelopeSchema = envelope_schema(
+    "CampaignAnswer", fields.Nested(Schema.from_dict({"campaign": fields.Nested(CampaignReadSchema)}, name="One"))
+)
+CampaignsEnvelopeSchema = envelope_schema(
+    "CampaignsAnswer",
+    fields.Nested(Schema.from_dict({"campaigns": fields.List(fields.Nested(CampaignReadSchema))}, name="Many")),
+)
+
+
+class ErrorSchema(Schema):
+    """Every DailyStory failure: the envelope with ``Status`` false and the reason in ``Message`` [doc]."""
+
+    Status = fields.Boolean(required=True)
+    Message = fields.String(required=True)
+    Response = fields.Dict(required=True)
+
+
+# Seed 003's request examples, as they stand.
+EXAMPLES = {
+    "create_or_update_campaign": {
+        "name": "Spring Sale 2025 Launch",
+        "description": "Don\u2019t Miss Our Exclusive Spring Sale!",
+        "campaignType": "Conversion",
+        "status": "Active",
+        "allow_autopause": True,
+        "workflowBehavior": "All",
+        "isNotifyNewLead": False,
+        "conversionGoals": {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0},
+    },
+}

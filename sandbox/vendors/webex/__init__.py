@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import bearer_header, bearer_secret, fixture_credentials, token68
-from sandbox.core.vendor import Shown, Vendor
+from sandbox.core.vendor import Docs, Shown, Vendor
 from sandbox.vendors.webex import errors, routes
 from sandbox.vendors.webex.machines import DEPLOYMENT_MACHINE, EVENT_MACHINE
 from sandbox.vendors.webex.models import seed_tenant
-from sandbox.vendors.webex.schemas import WebexSettingsSchema
+from sandbox.vendors.webex.schemas import EXAMPLES, ErrorSchema, WebexSettingsSchema
 
 VENDOR = Vendor(
     name="webex",
@@ -33,5 +33,13 @@ VENDOR = Vendor(
         Shown("campaigns", "Campaigns", status=None),
         Shown("deployments", "Deployments", machine=DEPLOYMENT_MACHINE.name),
         Shown("events", "Events", title="eventId", machine=EVENT_MACHINE.name),
+    ),
+    docs=Docs(
+        title="Webex Campaign",
+        description="Create Campaign (seed 000), deployments, and the Event API (seed 004), emulated.",
+        security={"bearer": {"type": "http", "scheme": "bearer", "description": "Access token or API secret key"}},
+        demo_secret="demo-webex-api-key-0001",
+        error_schema=ErrorSchema,
+        examples=EXAMPLES,
     ),
 )

@@ -179,3 +179,62 @@ class WebexSettingsSchema(Schema):
     deployment_scheduled_seconds = fields.Float(load_default=60.0, validate=validate.Range(0, 365 * 86400))
     deployment_processing_seconds = fields.Float(load_default=300.0, validate=validate.Range(0, 365 * 86400))
     event_processing_seconds = fields.Float(load_default=1.0, validate=validate.Range(0, 86400))
+
+
+# -- answers (for the OpenAPI document) --------------------------------------------------------------------
+class SavedSchema(Schema):
+    """Create and update campaign, create deployment (seed 000's response parameters)."""
+
+    id = fields.String(required=True, metadata={"example": "17953142275630"})
+    name = fields.String(required=True)
+    message = fields.String(required=True, metadata={"example": "Campaign created successfully."})
+
+
+class CampaignReadSchema(Schema):
+    """A campaign as list and get answer it; the read side spells it ``refernceid`` [doc]."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    refernceid = fields.String(allow_none=True)
+    imageUri = fields.String(allow_none=True)
+    channels = fields.List(fields.String(), required=True)
+    categoryId = fields.String(required=True)
+    priority = fields.Integer(required=True)
+    createdOn = fields.String(required=True, metadata={"example": "2022-10-21 17:12:38"})
+    createdBy = fields.String(required=True)
+    deploymentsCount = fields.Integer(required=True)
+    businessStakeHolder = fields.String(allow_none=True)
+
+
+class CampaignDetailSchema(CampaignReadSchema):
+    notifications = fields.List(fields.Nested(NotificationSchema), required=True)
+
+
+class EventAcceptedSchema(Schema):
+    transaction_id = fields.String(required=True, data_key="transaction-id")
+
+
+class ErrorSchema(Schema):
+    """Every Webex failure: ``{"code", "description"}`` (seeds 000 and 004)."""
+
+    code = fields.Integer(required=True)
+    description = fields.String(required=True)
+
+
+# The seeds' request examples, made valid JSON where scraping lost their braces.
+EXAMPLES = {
+    "create_campaign": {
+        "refernceid": "20222023",
+        "name": "Sample_campaign",
+        "categoryId": "Others",
+        "priority": 0,
+        "notifications": [{"emailId": "ops@example.com"}],
+        "alertsettings": [{"alertType": "N0002"}],
+        "businessStakeHolder": "marketing",
+    },
+    "trigger_event": {
+        "event-id": "evt_14296935520105",
+        "event-key": "44839382928",
+        "event-params": {"account": "123", "firstname": "joe", "lastname": "bloggs"},
+    },
+}

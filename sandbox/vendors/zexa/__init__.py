@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import bearer_header, bearer_secret, fixture_credentials, token68
-from sandbox.core.vendor import Shown, Vendor
+from sandbox.core.vendor import Docs, Shown, Vendor
 from sandbox.vendors.zexa import control, errors, routes
 from sandbox.vendors.zexa.machines import MACHINE
 from sandbox.vendors.zexa.models.base import VENDOR as NAME
 from sandbox.vendors.zexa.models.seed import seed_tenant
-from sandbox.vendors.zexa.schemas import ZexaSettingsSchema
+from sandbox.vendors.zexa.schemas import EXAMPLES, ErrorSchema, ZexaSettingsSchema
 
 VENDOR = Vendor(
     name=NAME,
@@ -35,4 +35,12 @@ VENDOR = Vendor(
         Shown("contacts", "Contacts", status="status"),
     ),
     control=control.bp,
+    docs=Docs(
+        title="Zexa",
+        description="Broadcast campaigns, contacts, sender ids, credits and webhooks (seed 002), emulated.",
+        security={"bearer": {"type": "http", "scheme": "bearer", "description": "Your Zexa API key"}},
+        demo_secret="demo-zexa-api-key-0001",
+        error_schema=ErrorSchema,
+        examples=EXAMPLES,
+    ),
 )

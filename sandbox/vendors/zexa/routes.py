@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint
+from marshmallow import Schema
 
 from sandbox.core.tenant import Tenant
 from sandbox.vendors.zexa.errors import error
@@ -14,7 +15,20 @@ from sandbox.vendors.zexa.models.base import VENDOR
 from sandbox.vendors.zexa.models.campaigns import Campaigns
 from sandbox.vendors.zexa.models.contacts import Contacts
 from sandbox.vendors.zexa.models.webhooks import Webhooks
-from sandbox.vendors.zexa.schemas import CampaignSchema, ContactSchema, PageSchema, WebhookSchema
+from sandbox.vendors.zexa.schemas import (
+    CampaignCreatedSchema,
+    CampaignPageSchema,
+    CampaignReadSchema,
+    CampaignSchema,
+    ContactPageSchema,
+    ContactReadSchema,
+    ContactSchema,
+    CreditsSchema,
+    PageSchema,
+    SenderIdPageSchema,
+    WebhookCreatedSchema,
+    WebhookSchema,
+)
 from sandbox.web.pipeline import accepts, operation
 
 GRANT = "api"  # [decided] Zexa documents one API key with access to everything
@@ -23,7 +37,7 @@ bp = Blueprint(VENDOR, __name__)
 PAGE = PageSchema()  # loading is stateless: one instance of each schema serves every request
 
 
-def zexa_operation(name: str, status: int | None = None) -> Callable[[View], View]:
+def zexa_operation(name: str, status: int | None = None, answers: Schema | None = None) -> Callable[[View], View]:
     """Authorise (the shared pipeline), then count the request against the key's rate limit."""
 
     def decorate(view: View) -> View:
@@ -32,7 +46,7 @@ def zexa_operation(name: str, status: int | None = None) -> Callable[[View], Vie
             throttle(tenant)
             return view(tenant, *args, **kwargs)
 
-        return operation(name, grant=GRANT, status=status)(limited)  # type: ignore[return-value]
+        return operation(name, grant=GRANT, status=status, answers=answers)(limited)  # type: ignore[return-value]
 
     return decorate
 
@@ -56,34 +70,34 @@ def throttle(tenant: Tenant) -> None:
 
 
 @bp.post("/v1/campaigns")
-@zexa_operation("create_campaign", status=201)
+@zexa_operation("create_campaign", status=201, answers=CampaignCreatedSchema())
 @accepts(CampaignSchema())
 def create_campaign(tenant: Tenant, body: dict[str, Any]) -> Any:
     return Campaigns(tenant).create(body)
 
 
 @bp.get("/v1/campaigns")
-@zexa_operation("list_campaigns")
+@zexa_operation("list_campaigns", answers=CampaignPageSchema())
 @accepts(PAGE, location="query")
 def list_campaigns(tenant: Tenant, query: dict[str, Any]) -> Any:
     return Campaigns(tenant).page(query)
 
 
 @bp.get("/v1/campaigns/<campaign_id>")
-@zexa_operation("get_campaign")
+@zexa_operation("get_campaign", answers=CampaignReadSchema())
 def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
     return Campaigns(tenant).get(campaign_id)
 
 
 @bp.post("/v1/contacts")
-@zexa_operation("create_contact", status=201)
+@zexa_operation("create_contact", status=201, answers=ContactReadSchema())
 @accepts(ContactSchema())
 def create_contact(tenant: Tenant, body: dict[str, Any]) -> Any:
     return Contacts(tenant).create(body)
 
 
 @bp.get("/v1/contacts")
-@zexa_operation("list_contacts")
+@zexa_operation("list_contacts", answers=ContactPageSchema())
 @accepts(PAGE, location="query")
 def list_contacts(tenant: Tenant, query: dict[str, Any]) -> Any:
     return Contacts(tenant).page(query)
@@ -96,20 +110,20 @@ def delete_contact(tenant: Tenant, contact_id: str) -> Any:
 
 
 @bp.get("/v1/sender-ids")
-@zexa_operation("list_sender_ids")
+@zexa_operation("list_sender_ids", answers=SenderIdPageSchema())
 @accepts(PAGE, location="query")
 def list_sender_ids(tenant: Tenant, query: dict[str, Any]) -> Any:
     return Contacts(tenant).sender_ids(query)
 
 
 @bp.get("/v1/credits")
-@zexa_operation("get_credits")
+@zexa_operation("get_credits", answers=CreditsSchema())
 def get_credits(tenant: Tenant) -> Any:
     return Contacts(tenant).credits()
 
 
 @bp.post("/v1/webhooks")
-@zexa_operation("create_webhook", status=201)
+@zexa_operation("create_webhook", status=201, answers=WebhookCreatedSchema())
 @accepts(WebhookSchema())
 def create_webhook(tenant: Tenant, body: dict[str, Any]) -> Any:
     return Webhooks(tenant).register(body)

@@ -129,3 +129,103 @@ class ZexaSettingsSchema(Schema):
     credit_prices = _channel_map(validate.Range(0, 1000), DEFAULT_PRICES)
     failure_rate = fields.Float(load_default=0.0, allow_nan=False, validate=validate.Range(0, 1))
     failure_seed = fields.Integer(strict=True, load_default=0)
+
+
+# -- answers (for the OpenAPI document) --------------------------------------------------------------------
+STATUSES = ("draft", "scheduled", "processing", "sent", "completed", "failed")  # seed 002's six
+_TIME = {"format": "date-time", "example": "2026-07-01T08:00:00Z"}
+
+
+class CampaignCreatedSchema(Schema):
+    """Seed 002's Create a Campaign response fields (201)."""
+
+    id = fields.String(required=True, metadata={"example": "cmp_8f2k1m9x3q7w"})
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    name = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    total_contacts = fields.Integer(required=True)
+    created_at = fields.String(required=True, metadata=_TIME)
+
+
+class CampaignReadSchema(CampaignCreatedSchema):
+    """Seed 002's Get Campaign Status fields, with ``scheduled_at``."""
+
+    delivered = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+    scheduled_at = fields.String(allow_none=True, metadata=_TIME)
+    started_at = fields.String(allow_none=True, metadata=_TIME)
+    completed_at = fields.String(allow_none=True, metadata=_TIME)
+
+
+class MetaSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+class CampaignPageSchema(Schema):
+    data = fields.List(fields.Nested(CampaignReadSchema), required=True)
+    meta = fields.Nested(MetaSchema, required=True)
+
+
+class ContactReadSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "cnt_ana00001"})
+    name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    lists = fields.List(fields.String(), required=True)
+    created_at = fields.String(required=True, metadata=_TIME)
+
+
+class ContactPageSchema(Schema):
+    data = fields.List(fields.Nested(ContactReadSchema), required=True)
+    meta = fields.Nested(MetaSchema, required=True)
+
+
+class SenderIdSchema(Schema):
+    sender_id = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    status = fields.String(required=True)
+    created_at = fields.String(required=True, metadata=_TIME)
+
+
+class SenderIdPageSchema(Schema):
+    data = fields.List(fields.Nested(SenderIdSchema), required=True)
+    meta = fields.Nested(MetaSchema, required=True)
+
+
+class CreditsSchema(Schema):
+    credits = fields.Float(required=True, metadata={"example": 4250})
+    currency = fields.String(required=True, metadata={"example": "USD"})
+
+
+class WebhookCreatedSchema(Schema):
+    id = fields.String(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True)
+    created_at = fields.String(required=True, metadata=_TIME)
+    secret = fields.String(required=True, metadata={"description": "shown once, at creation"})
+
+
+class ErrorSchema(Schema):
+    """Every Zexa failure: ``{"error", "message", "details", "request_id"}``."""
+
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.Dict(required=True)
+    request_id = fields.String(required=True)
+
+
+# Seed 002 describes its examples in words (its JSON was lost in scraping); these follow them.
+EXAMPLES = {
+    "create_campaign": {
+        "name": "Weekend Sale - June 2026",
+        "channel": "sms",
+        "contact_list_id": "lst_abc123",
+        "sender_id": "MYBRAND",
+        "body": "Weekend sale: 20% off everything until Sunday.",
+        "scheduled_at": "2026-07-01T08:00:00Z",
+    },
+    "create_contact": {"name": "Ana Silva", "phone": "+244923000001", "lists": ["lst_abc123"]},
+    "create_webhook": {"url": "https://example.com/zexa-events", "events": ["campaign.sent", "campaign.completed"]},
+}

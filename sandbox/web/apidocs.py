@@ -1,0 +1,52 @@
+"""Control calls for API descriptions: each vendor's OpenAPI document and its Swagger UI, served offline."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from sandbox.core.errors import ControlError
+from sandbox.core.vendor import Vendor
+from sandbox.web.current import current_sandbox
+from sandbox.web.openapi import OPENAPI_VERSION, document
+
+# Swagger UI's own files come from its PyPI package (swagger-ui-py), never from a CDN.
+SWAGGER_UI = str(files("swagger_ui") / "static")
+
+bp = Blueprint(
+    "sandbox_apidocs",
+    __name__,
+    template_folder="assets",
+    static_folder=SWAGGER_UI,
+    static_url_path="/docs/swagger-ui",
+)
+
+
+@bp.get("/openapi/<vendor>.json")
+def openapi(vendor: str) -> Any:
+    """``?openapi=3.0.3`` answers the same document for tools that do not read 3.1 yet."""
+    version = request.args.get("openapi", OPENAPI_VERSION)
+    if version not in (OPENAPI_VERSION, "3.0.3"):
+        raise ControlError(400, "invalid_request", f"openapi: {OPENAPI_VERSION} (default) or 3.0.3")
+    return jsonify(document(current_app, _vendor(vendor), request.host_url.rstrip("/"), version))
+
+
+@bp.get("/docs/<vendor>")
+def swagger(vendor: str) -> Any:
+    found = _vendor(vendor)
+    assert found.docs is not None  # _vendor checked it
+    scheme = next(iter(found.docs.security))
+    credential = found.auth_header(found.docs.demo_secret)["Authorization"]
+    # "Try it out" calls this sandbox with the demo credential: bearer schemes take the token alone.
+    value = credential.split(" ", 1)[1] if found.docs.security[scheme].get("scheme") == "bearer" else credential
+    return render_template("swagger.html", vendor=found, title=found.docs.title, scheme=scheme, credential=value)
+
+
+def _vendor(name: str) -> Vendor:
+    vendor = current_sandbox().vendors.get(name)
+    if vendor is None or vendor.docs is None:
+        known = sorted(n for n, v in current_sandbox().vendors.items() if v.docs is not None)
+        raise ControlError(404, "unknown_vendor", f"no API description for {name!r}; known: {known}")
+    return vendor

@@ -1,0 +1,109 @@
+"""Each vendor's OpenAPI document: a walk over its views' decorators, its schemas and its error catalogue."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from marshmallow import Schema
+from werkzeug.routing import Rule
+
+from sandbox import __version__
+from sandbox.core.errors import VendorError
+from sandbox.core.ids import Ids
+from sandbox.core.vendor import Asked, Docs, Vendor
+from sandbox.web.pipeline import Documented
+
+OPENAPI_VERSION = "3.1.0"
+_CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_JSON = "application/json"
+
+
+def document(app: Flask, vendor: Vendor, server: str, version: str = OPENAPI_VERSION) -> dict[str, Any]:
+    """The OpenAPI document of every route the sandbox serves under ``/<vendor>``, served from ``server``."""
+    docs = _docs(vendor)
+    spec = APISpec(
+        title=f"{docs.title} (campaign-sandbox)",
+        version=__version__,
+        openapi_version=version,
+        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        info={"description": docs.description},
+        servers=[{"url": f"{server}{vendor.prefix}", "description": "this sandbox"}],
+    )
+    for name, scheme in docs.security.items():
+        spec.components.security_scheme(name, scheme)
+    spec.components.schema("Error", schema=docs.error_schema)
+    errors = error_responses(vendor)
+    for rule, documented in routes(app, vendor):
+        path = _CONVERTER.sub(r"{\1}", rule.rule[len(vendor.prefix) :])
+        methods = sorted(method for method in rule.methods or () if method not in ("HEAD", "OPTIONS"))
+        operations = {method.lower(): _operation(docs, documented, errors) for method in methods}
+        parameters = [
+            {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+            for name in _CONVERTER.findall(rule.rule)
+        ]
+        spec.path(path=path, operations=operations, parameters=parameters)
+    return spec.to_dict()
+
+
+def routes(app: Flask, vendor: Vendor) -> Iterator[tuple[Rule, Documented]]:
+    """Every route under the vendor's prefix, with what its view declares (None if it declares nothing)."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if rule.endpoint.partition(".")[0] != vendor.routes.name:
+            continue
+        yield rule, getattr(app.view_functions[rule.endpoint], "documented", None)
+
+
+def error_responses(vendor: Vendor) -> dict[int, dict[str, Any]]:
+    """Every catalogue entry as the exact body the vendor's renderer answers, grouped by HTTP status."""
+    asked = Asked(None, vendor.settings_schema().load({}), Ids(0))
+    by_status: dict[int, dict[str, Any]] = defaultdict(dict)
+    for entry in vendor.catalogue.values():
+        reply = vendor.render(VendorError(vendor.name, entry), asked)
+        by_status[reply.status][entry.name] = {"summary": entry.message, "value": reply.body}
+    return {
+        status: {
+            "description": "; ".join(example["summary"] for example in examples.values()),
+            "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Error"}, "examples": examples}},
+        }
+        for status, examples in sorted(by_status.items())
+    }
+
+
+def _operation(docs: Docs, documented: Documented, errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": documented.name,
+        "summary": documented.name.replace("_", " ").capitalize(),
+        "security": [{name: []} for name in docs.security],
+        "responses": {str(status): response for status, response in errors.items()},
+    }
+    success: dict[str, Any] = {"description": "Success"}
+    if documented.answers is not None:
+        success["content"] = {_JSON: {"schema": documented.answers}}
+    operation["responses"][str(documented.status)] = success
+    if documented.location in ("query", "query_lists") and documented.accepts is not None:
+        operation["parameters"] = [{"in": "query", "schema": documented.accepts}]
+    elif documented.location in ("json", "optional_json"):
+        content: dict[str, Any] = {
+            "schema": documented.accepts if documented.accepts is not None else {"type": "object"}
+        }
+        if documented.name in docs.examples:
+            content["example"] = docs.examples[documented.name]
+        operation["requestBody"] = {"required": documented.location == "json", "content": {_JSON: content}}
+    return operation
+
+
+def _docs(vendor: Vendor) -> Docs:
+    if vendor.docs is None:
+        raise LookupError(f"{vendor.name} has no OpenAPI description")
+    return vendor.docs
+
+
+def _schema_name(schema: type[Schema] | Schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__.removesuffix("Schema") or cls.__name__
