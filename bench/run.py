@@ -1,4 +1,4 @@
-"""Benchmarks the sandbox against the performance targets of shared/design.md and prints PASS/FAIL per figure."""
+"""Benchmarks the sandbox against its performance targets (bench/README.md) and prints PASS/FAIL per figure."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ INFOBIP_CAMPAIGN_BODY = (
     '"stopMessage":"Example promotional-marketing: You have been unsubscribed, no more messages will be sent.",'
     '"useCases":["PROMOTIONAL_MARKETING","EDUCATION"],'
     '"optIns":{"keyword":{"callToAction":"Text MESSAGE to subscribe","keywords":["MESSAGE"]}},'
+    '"termsAndConditionsUrl":"https://www.example.com/terms-of-service/",'
     '"ageGated":true,"directLending":false,"embeddedLink":true,"embeddedPhone":false}'
 )
 EVENT_BODY = (

@@ -67,7 +67,7 @@ class Outbox:
     def __init__(self, store: Store, ids: Ids, clock: _TenantClock | None = None) -> None:
         self.store = store
         self.ids = ids
-        # Retries back off on the sandbox clock (shared/vendors/zexa.md): advancing it hurries them.
+        # Retries back off (Zexa's docs) on the sandbox clock: advancing it hurries them.
         self.clock = clock
         self._active: set[str] = set()  # tenants that may have pending deliveries
         self._inflight: set[tuple[str, str]] = set()  # (tenant, stream) being POSTed now
