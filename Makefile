@@ -26,7 +26,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-test: $(STAMP) chromium
+# The Postman collections run under newman (npm) in the contract tests.
+NEWMAN = .tools/node_modules/.bin/newman
+$(NEWMAN):
+	npm install --silent --no-audit --no-fund --prefix .tools newman@6
+
+test: $(STAMP) chromium $(NEWMAN)
 	$(BIN)/ruff check sandbox tests bench
 	$(BIN)/ruff format --check sandbox tests bench
 	$(BIN)/mypy

@@ -1,4 +1,4 @@
-"""Control calls for API descriptions: each vendor's OpenAPI document and its Swagger UI, served offline."""
+"""Control calls for API descriptions: each vendor's OpenAPI document, Swagger UI (offline) and Postman collection."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sandbox.core.errors import ControlError
 from sandbox.core.vendor import Vendor
 from sandbox.web.current import current_sandbox
 from sandbox.web.openapi import OPENAPI_VERSION, document
+from sandbox.web.postman import collection
 
 # Swagger UI's own files come from its PyPI package (swagger-ui-py), never from a CDN.
 SWAGGER_UI = str(files("swagger_ui") / "static")
@@ -31,6 +32,14 @@ def openapi(vendor: str) -> Any:
     if version not in (OPENAPI_VERSION, "3.0.3"):
         raise ControlError(400, "invalid_request", f"openapi: {OPENAPI_VERSION} (default) or 3.0.3")
     return jsonify(document(current_app, _vendor(vendor), request.host_url.rstrip("/"), version))
+
+
+@bp.get("/postman/<vendor>.json")
+def postman(vendor: str) -> Any:
+    """A Postman Collection v2.1 of the vendor's operations, aimed at this sandbox (``baseUrl``)."""
+    found = _vendor(vendor)
+    server = request.host_url.rstrip("/")
+    return jsonify(collection(found, document(current_app, found, server), server))
 
 
 @bp.get("/docs/<vendor>")

@@ -222,15 +222,23 @@ class ErrorSchema(Schema):
 
 
 # The seeds' request examples, made valid JSON where scraping lost their braces.
+CAMPAIGN_EXAMPLE = {
+    "refernceid": "20222023",
+    "name": "Sample_campaign",
+    "categoryId": "Others",
+    "priority": 0,
+    "notifications": [{"emailId": "ops@example.com"}],
+    "alertsettings": [{"alertType": "N0002"}],
+    "businessStakeHolder": "marketing",
+}
 EXAMPLES = {
-    "create_campaign": {
-        "refernceid": "20222023",
-        "name": "Sample_campaign",
-        "categoryId": "Others",
-        "priority": 0,
-        "notifications": [{"emailId": "ops@example.com"}],
-        "alertsettings": [{"alertType": "N0002"}],
-        "businessStakeHolder": "marketing",
+    "create_campaign": CAMPAIGN_EXAMPLE,
+    "update_campaign": {**CAMPAIGN_EXAMPLE, "priority": 1},
+    # [decided] The deployment API's fields are listed without an example; this one fills the required one.
+    "create_deployment": {
+        "milestone": "launch",
+        "deploymentInfo": {"deploymentName": "Morning push", "channel": "SMS", "scheduleMode": "IMMEDIATE"},
+        "reportTags": ["spring"],
     },
     "trigger_event": {
         "event-id": "evt_14296935520105",

@@ -224,8 +224,8 @@ EXAMPLES = {
         "contact_list_id": "lst_abc123",
         "sender_id": "MYBRAND",
         "body": "Weekend sale: 20% off everything until Sunday.",
-        "scheduled_at": "2026-07-01T08:00:00Z",
     },
     "create_contact": {"name": "Ana Silva", "phone": "+244923000001", "lists": ["lst_abc123"]},
-    "create_webhook": {"url": "https://example.com/zexa-events", "events": ["campaign.sent", "campaign.completed"]},
+    # A local receiver: trying the example out never sends events off this machine.
+    "create_webhook": {"url": "http://127.0.0.1:8080/zexa-events", "events": ["campaign.sent", "campaign.completed"]},
 }
