@@ -48,6 +48,13 @@ def main() -> None:
 )
 @click.option("--scenario", "active", multiple=True, help="Activate this scenario for everyone. Repeatable.")
 @click.option("--demo", is_flag=True, help="Fill the demo tenant with a story worth presenting (see /_sandbox/).")
+@click.option(
+    "--max-tenants",
+    default=Config.max_tenants,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Tenants held at most; a new key's tenant replaces the one idle longest (0: no cap).",
+)
 def serve(
     host: str,
     port: int,
@@ -60,6 +67,7 @@ def serve(
     scenario_dirs: tuple[Path, ...],
     active: tuple[str, ...],
     demo: bool,
+    max_tenants: int,
 ) -> None:
     """Serve every vendor on one port, each under its own prefix."""
     if memory and data_dir is not None:
@@ -73,6 +81,7 @@ def serve(
         scenarios_dirs=(DEFAULT_SCENARIOS_DIR, *scenario_dirs),
         active_scenarios=active,
         demo=demo,
+        max_tenants=max_tenants,
     )
     if scenario_dirs or active:
         # Checked here, where an error can be printed; the ready-made files are checked by the test suite,

@@ -19,10 +19,13 @@ class Config:
     strict: bool = False  # accept only known credentials
     journal_size: int = 5000
     journal_body_cap: int = 4096
+    journal_max_bytes: int = 16 * 1024 * 1024  # the journal is bounded in bytes as well as in entries
     persist_commit_seconds: float = 0.05  # group commit of the change log: what kill -9 can lose
     seed: int | None = None  # for the random parts of ids
     max_body_bytes: int = 1024 * 1024
     max_state_bytes: int = 256 * 1024 * 1024  # PUT /_sandbox/state: a snapshot restore has its own limit
+    max_tenants: int = 2000  # serve --max-tenants; 0: no cap (core.tenants)
+    tenant_idle_seconds: float = 10.0  # at the cap, a tenant idle this long makes room for a new key's
     events_kept_per_tenant: int = 10_000
     scenarios_dirs: tuple[Path, ...] = (DEFAULT_SCENARIOS_DIR,)  # the ready-made ones, plus --scenarios DIR
     active_scenarios: tuple[str, ...] = ()  # serve --scenario NAME: active for everyone from the start

@@ -113,6 +113,8 @@ class Credentials:
         self.strict = strict
         self._by_key: dict[str, Credential] = {}
         self._tenant_by_secret: dict[str, str] = {}  # the first tenant a secret was given, with any vendor
+        # Called with the tenant of a key about to get its first credential; raises to refuse it (the tenant cap).
+        self.admit: Callable[[str], None] = lambda tenant: None
         self.reload()
 
     def reload(self) -> None:
@@ -155,11 +157,26 @@ class Credentials:
         if known is not None or self.strict or not well_formed(secret):
             return known
         credential = Credential(vendor, secret, self.tenant_for(secret), origin="auto")
+        self.admit(credential.tenant)
         self.put(credential)
         return credential
 
     def all(self, vendor: str | None = None) -> list[Credential]:
         return [cred for cred in self._by_key.values() if vendor in (None, cred.vendor)]
+
+    def forget_tenant(self, tenant: str) -> None:
+        """Drop every credential of ``tenant`` (an evicted tenant: its keys would otherwise point nowhere)."""
+        with self._lock:
+            gone = [key for key, credential in self._by_key.items() if credential.tenant == tenant]
+            for key in gone:
+                credential = self._by_key.pop(key)
+                if self._tenant_by_secret.get(credential.secret) == tenant:
+                    del self._tenant_by_secret[credential.secret]
+                self._store.delete(_TABLE, key)
+
+    def protected(self, tenant: str) -> bool:
+        """Whether a tenant holds a key from the fixtures or the control API (never evicted)."""
+        return any(c.tenant == tenant and c.origin != "auto" for c in self._by_key.values())
 
     def tenants(self) -> set[str]:
         return {cred.tenant for cred in self._by_key.values()}

@@ -1,14 +1,78 @@
-"""The request journal: a bounded ring of every vendor request, queryable by tests."""
+"""The request journal: a ring of vendor requests bounded in entries and bytes, secrets masked, queryable by tests."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fnmatch
 import itertools
+import json
+import re
 import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+
+REDACTED = "[redacted]"
+# [decided] Names whose values are secrets, in any case and with any separators (client_secret, apiKey,
+# access-token, X-Password...): keys, passwords, tokens, webhook secrets are never kept in the journal.
+_SECRET_WORDS = ("password", "passphrase", "secret", "token", "apikey", "authorization", "privatekey", "credential")
+_HINT = re.compile(r"(?i)pass|secret|token|key|auth|credential")
+_FORM_PAIR = re.compile(r"(^|[&;?])([^=&;]+)=([^&;]*)")
+
+
+def is_secret_name(name: str) -> bool:
+    folded = re.sub(r"[^a-z]", "", name.lower())
+    return any(word in folded for word in _SECRET_WORDS)
+
+
+def redact(text: str) -> str:
+    """``text`` with the values of secret-named fields masked: a JSON body, a form body or a query string."""
+    if not _HINT.search(text):
+        return text
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return _redact_pairs(text)
+        masked, changed = _mask(document)
+        return json.dumps(masked, ensure_ascii=False) if changed else text
+    return _redact_pairs(text)
+
+
+def _redact_pairs(text: str) -> str:
+    return _FORM_PAIR.sub(lambda m: f"{m[1]}{m[2]}={REDACTED}" if is_secret_name(m[2]) else m[0], text)
+
+
+def _mask(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, dict):
+        changed = False
+        masked: dict[str, Any] = {}
+        for key, item in value.items():
+            if is_secret_name(key) and item not in (None, ""):
+                masked[key], changed = REDACTED, True
+            else:
+                masked[key], inner = _mask(item)
+                changed = changed or inner
+        return masked, changed
+    if isinstance(value, list):
+        items = [_mask(item) for item in value]
+        return [item for item, _ in items], any(changed for _, changed in items)
+    return value, False
+
+
+def _release_memory() -> None:
+    """Hand freed heap pages back to the system (glibc keeps them otherwise), so a clear shows in RSS."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 @dataclass(frozen=True)
@@ -35,37 +99,62 @@ FILTERS = ("vendor", "tenant", "method", "path", "status", "operation")
 
 
 class Journal:
-    """Keeps the newest ``capacity`` entries; memory stays flat however long the server runs."""
+    """The newest entries within ``capacity`` and ``max_bytes``: memory stays flat however long the server runs."""
 
-    def __init__(self, capacity: int = 5000, body_cap: int = 4096) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+    def __init__(self, capacity: int = 5000, body_cap: int = 4096, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self._entries: deque[tuple[JournalEntry, int]] = deque()
+        self._bytes = 0
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
+        self.capacity = capacity
+        self.max_bytes = max_bytes
         self.body_cap = body_cap
 
     def cap(self, body: bytes | str) -> str:
+        """A body as the journal keeps it: secrets masked, cut at ``body_cap`` characters."""
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        text = redact(text)
         if len(text) > self.body_cap:
             return text[: self.body_cap] + f"...[{len(text) - self.body_cap} more characters]"
         return text
 
     def record(self, **fields: Any) -> None:
+        fields["query"] = redact(fields.get("query") or "")
+        entry = JournalEntry(seq=next(self._seq), **fields)
+        size = _size(entry)
         with self._lock:
-            self._entries.append(JournalEntry(seq=next(self._seq), **fields))
+            self._entries.append((entry, size))
+            self._bytes += size
+            while len(self._entries) > self.capacity or self._bytes > self.max_bytes:
+                self._bytes -= self._entries.popleft()[1]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(entries, bytes) held now."""
+        return len(self._entries), self._bytes
 
     def query(self, filters: Mapping[str, str]) -> list[JournalEntry]:
         """Entries matching every filter, oldest first; ``path`` is a glob, ``method`` any case."""
         with self._lock:
-            entries = list(self._entries)
+            entries = [entry for entry, _ in self._entries]
         return [entry for entry in entries if _matches(entry, filters)]
 
     def clear(self, filters: Mapping[str, str]) -> int:
         with self._lock:
-            kept = [entry for entry in self._entries if not _matches(entry, filters)]
+            kept = [(entry, size) for entry, size in self._entries if not _matches(entry, filters)] if filters else []
             removed = len(self._entries) - len(kept)
-            self._entries.clear()
-            self._entries.extend(kept)
+            freed = self._bytes - sum(size for _, size in kept)
+            self._entries = deque(kept)
+            self._bytes -= freed
+        if freed > 1024 * 1024:
+            _release_memory()
         return removed
+
+
+def _size(entry: JournalEntry) -> int:
+    """About what an entry costs in memory: its text, and the object around it."""
+    texts = (entry.path, entry.query, entry.request_body, entry.response_body, entry.detail or "", entry.time)
+    return 400 + sum(len(text) for text in texts)
 
 
 def _matches(entry: JournalEntry, filters: Mapping[str, str]) -> bool:

@@ -22,6 +22,7 @@ from sandbox.core.scenarios import Scenarios
 from sandbox.core.settings import Settings
 from sandbox.core.store import Store
 from sandbox.core.tenant import Services, Tenant
+from sandbox.core.tenants import TenantRegistry
 from sandbox.core.vendor import Vendor
 
 _TENANTS = "_sandbox.tenants"
@@ -34,9 +35,11 @@ class Sandbox:
         self.started = time.monotonic()
         self.store = Store(config.store_path, config.persist_commit_seconds)
         self.clock = Clock(self.store)
-        self.journal = Journal(config.journal_size, config.journal_body_cap)
+        self.journal = Journal(config.journal_size, config.journal_body_cap, config.journal_max_bytes)
         self.ids = Ids(config.seed)
         self.credentials = Credentials(self.store, strict=config.strict)
+        self.tenant_registry = TenantRegistry(config.max_tenants, config.tenant_idle_seconds)
+        self.credentials.admit = self._admit
         self.settings = Settings(self.store, {n: v.settings_schema for n, v in self.vendors.items()})
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
         self.rate_limits = RateLimiter()
@@ -59,7 +62,8 @@ class Sandbox:
         self.lifecycles.reload()
         self.scenarios = Scenarios(self.store, config.scenarios_dirs, config.active_scenarios, config.seed)
         self._seeded = self._seeded_in_store()
-        self._seed_lock = threading.Lock()
+        self._seed_lock = threading.RLock()
+        self._register_stored()
         self._load_fixtures()
 
     def tenant(
@@ -82,10 +86,17 @@ class Sandbox:
     def ensure_tenant(self, tenant: str, vendor: str) -> None:
         """Give a tenant its copy of the vendor's reference data the first time it is used."""
         if (tenant, vendor) in self._seeded:
+            self.tenant_registry.touch(tenant)
             return
         with self._seed_lock, self.store.lock:
             if (tenant, vendor) in self._seeded:
                 return
+            if tenant not in self.tenant_registry:
+                if self.tenant_registry.full():
+                    victim = self.tenant_registry.victim()  # a tenant of the control API may go past the cap
+                    if victim is not None:
+                        self.forget_tenant(victim)
+                self.tenant_registry.add(tenant, self.credentials.protected(tenant))
             self.vendors[vendor].seed_tenant(self.tenant(tenant))
             row = self.store.get(_TENANTS, tenant) or {"vendors": []}
             row["vendors"] = sorted({*row["vendors"], vendor})
@@ -93,7 +104,51 @@ class Sandbox:
             self._seeded.add((tenant, vendor))
 
     def tenants(self) -> list[str]:
-        return sorted({tenant for tenant, _ in self._seeded} | self.credentials.tenants())
+        return sorted(set(self.tenant_registry.names()) | self.credentials.tenants())
+
+    def tenant_count(self) -> int:
+        """How many tenants hold reference data: O(1), for health."""
+        return len(self.tenant_registry)
+
+    def put_credential(self, credential: Credential) -> bool:
+        """A credential from the control API (answers whether it is new); its tenant is never evicted."""
+        created = self.credentials.put(credential)
+        self.ensure_tenant(credential.tenant, credential.vendor)
+        self.tenant_registry.add(credential.tenant, protected=credential.origin != "auto")
+        return created
+
+    def _admit(self, tenant: str) -> None:
+        """Make room for the tenant of a key seen for the first time, or raise ``TenantCapReached``."""
+        if tenant in self.tenant_registry or not self.tenant_registry.full():
+            return
+        with self._seed_lock, self.store.lock:
+            if tenant in self.tenant_registry or not self.tenant_registry.full():
+                return
+            victim = self.tenant_registry.victim()
+            if victim is None:
+                raise self.tenant_registry.refusal()
+            self.forget_tenant(victim)
+
+    def forget_tenant(self, tenant: str) -> None:
+        """Remove a tenant altogether, its keys included (an eviction); O(the tenant's own data)."""
+        with self._seed_lock, self.store.lock:
+            self.store.drop_tenant(tenant)
+            self.store.delete(_TENANTS, tenant)
+            self.credentials.forget_tenant(tenant)
+            self.clock.forget(tenant)
+            self.settings.forget(tenant)
+            self.lifecycles.forget(tenant)
+            self.outbox.forget(tenant)
+            self.scenarios.forget(tenant)
+            for vendor in self.vendors:
+                self._seeded.discard((tenant, vendor))
+            self.tenant_registry.remove(tenant)
+
+    def _register_stored(self) -> None:
+        """The tenants of a loaded or imported store, protected ones apart, in the order they were made."""
+        self.tenant_registry.clear()
+        for tenant in dict.fromkeys(tenant for tenant, _ in self._seeded):
+            self.tenant_registry.add(tenant, self.credentials.protected(tenant))
 
     # -- reset ---------------------------------------------------------------------------------------
     def reset(self, tenant: str | None = None) -> None:
@@ -110,13 +165,14 @@ class Sandbox:
                 self.settings.forget()
                 self.journal.clear({})
                 self._seeded.clear()
+                self.tenant_registry.clear()
                 self.lifecycles.reload()
                 self.outbox.reload()
                 self.rate_limits.forget()
                 self.scenarios.after_full_reset()
                 self._load_fixtures()
                 return
-            self.store.drop_where(lambda name: name.endswith(f"/{tenant}"))
+            self.store.drop_tenant(tenant)
             self.store.delete(_TENANTS, tenant)
             self.clock.forget(tenant)
             self.settings.forget(tenant)
@@ -125,8 +181,8 @@ class Sandbox:
             self.rate_limits.forget(f"{tenant}:")
             self.scenarios.forget(tenant)
             self.journal.clear({"tenant": tenant})
-            vendors = [vendor for (name, vendor) in self._seeded if name == tenant]
-            self._seeded = {pair for pair in self._seeded if pair[0] != tenant}
+            vendors = [vendor for vendor in self.vendors if (tenant, vendor) in self._seeded]
+            self._seeded -= {(tenant, vendor) for vendor in vendors}
             for vendor in vendors:
                 self.ensure_tenant(tenant, vendor)
 
@@ -159,6 +215,7 @@ class Sandbox:
             self.outbox.reload()
             self.scenarios.reload()
             self._seeded = self._seeded_in_store()
+            self._register_stored()
 
     def _seeded_in_store(self) -> set[tuple[str, str]]:
         """The (tenant, vendor) pairs whose reference data the store already holds."""

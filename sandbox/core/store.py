@@ -41,7 +41,7 @@ class KeyedTable(Table):
     """A TinyDB table whose documents are keyed by the resource's own string id.
 
     TinyDB's stock table rebuilds (and re-keys) the whole table on every write, which makes an insert
-    O(n) (0.24 ms at 1k documents, 17.7 ms at 50k, measured in shared/design.md). Here the storage hands
+    O(n) (0.24 ms an insert at 1k documents, 17.7 ms at 50k: bench/run.py, section 4b). Here the storage hands
     out its live dict and writes mutate it in place, so insert/get/update/remove by id are O(1).
     """
 
@@ -89,11 +89,23 @@ class Store:
         self._db = TinyDB(storage=KeyedStorage, tables=tables)
         self._db.table_class = KeyedTable
         self._storage: KeyedStorage = self._db.storage  # type: ignore[assignment]
+        self._by_tenant: dict[str, set[str]] = {}  # "<kind>/<tenant>" tables per tenant: dropping one is O(its own)
+        self._index()
         self.refused: str | None = None  # the last value refused as unstorable, for health (until a full reset)
         self._said: set[str] = set()
 
     def _tables(self) -> dict[str, dict[str, Mapping]]:
         return self._storage.read()
+
+    def _index(self) -> None:
+        self._by_tenant = {}
+        for name in self._tables():
+            self._note(name)
+
+    def _note(self, table: str) -> None:
+        _, slash, tenant = table.partition("/")
+        if slash:
+            self._by_tenant.setdefault(tenant, set()).add(table)
 
     def _table(self, name: str) -> Table:
         return self._db.table(name, cache_size=0)
@@ -119,6 +131,7 @@ class Store:
         with self.lock:
             encoded, copy = self._encode(table, key, record)
             self._table(table).insert(Document(copy, doc_id=key))  # type: ignore[arg-type]
+            self._note(table)
             self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def put(self, table: str, key: str, record: Mapping[str, Any]) -> None:
@@ -127,7 +140,10 @@ class Store:
             # Not TinyDB's upsert: it merges into the stored dict in place, which keeps stale fields and
             # mutates a record the compactor's snapshot may be serialising.
             encoded, copy = self._encode(table, key, record)
-            self._tables().setdefault(table, {})[key] = copy
+            tables = self._tables()
+            if table not in tables:
+                self._note(table)
+            tables.setdefault(table, {})[key] = copy
             self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def get(self, table: str, key: str) -> Record | None:
@@ -196,7 +212,18 @@ class Store:
         with self.lock:
             if table in self._tables():
                 self._db.drop_table(table)
+                _, slash, tenant = table.partition("/")
+                if slash and tenant in self._by_tenant:
+                    self._by_tenant[tenant].discard(table)
+                    if not self._by_tenant[tenant]:
+                        del self._by_tenant[tenant]
                 self._logged(lambda: changelog.drop_line(table))
+
+    def drop_tenant(self, tenant: str) -> None:
+        """Drop every ``<kind>/<tenant>`` table: O(the tenant's tables), whatever the number of tenants."""
+        with self.lock:
+            for name in sorted(self._by_tenant.get(tenant, ())):
+                self.drop(name)
 
     def drop_where(self, predicate: Callable[[str], bool]) -> None:
         with self.lock:
@@ -217,6 +244,7 @@ class Store:
             self._storage.write(
                 {name: {key: copy for key, (_, copy) in rows.items()} for name, rows in encoded.items()}
             )
+            self._index()
             self._logged(lambda: changelog.CLEAR_LINE)
             for name, rows in encoded.items():
                 for key, (line, _) in rows.items():

@@ -43,7 +43,7 @@ def health() -> Any:
         version=__version__,
         storage=str(path) if path else "memory",
         vendors={name: f"{root}{vendor.prefix}" for name, vendor in sandbox.vendors.items()},
-        tenants=len(sandbox.tenants()),
+        tenants=sandbox.tenant_count(),  # O(1): health is polled
         now=sandbox.clock.now().isoformat(),
     )
 

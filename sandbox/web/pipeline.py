@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from sandbox.core import jsontext
 from sandbox.core.errors import ControlError, VendorError
 from sandbox.core.tenant import Tenant
+from sandbox.core.tenants import TenantCapReached
 from sandbox.core.vendor import Asked, Reply, Vendor
 from sandbox.web.current import current_sandbox
 from sandbox.web.injection import apply_scenarios
@@ -79,7 +80,12 @@ def authorise(grant: str) -> Tenant:
     secret = vendor.extract_secret(request.headers)
     if secret is None:
         raise vendor.auth_error("missing", request.headers)
-    credential = sandbox.credentials.resolve(vendor.name, secret, vendor.well_formed)
+    try:
+        credential = sandbox.credentials.resolve(vendor.name, secret, vendor.well_formed)
+    except TenantCapReached as full:  # the vendor's answer to a key it does not know, and why (core.tenants)
+        refusal = vendor.auth_error("unknown", request.headers)
+        refusal.detail = str(full)
+        raise refusal from None
     if credential is None:
         raise vendor.auth_error("unknown", request.headers)
     g.tenant = credential.tenant

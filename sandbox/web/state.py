@@ -51,8 +51,7 @@ def list_credentials() -> Any:
 def make_credential() -> Any:
     sandbox = current_sandbox()
     credential = _credential(sandbox, body_as(CredentialSchema))
-    created = sandbox.credentials.put(credential)
-    sandbox.ensure_tenant(credential.tenant, credential.vendor)
+    created = sandbox.put_credential(credential)
     return jsonify(credential.to_json()), 201 if created else 200
 
 

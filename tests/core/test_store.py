@@ -266,3 +266,15 @@ def test_stored_values_are_what_json_reads_back(store: Store) -> None:
     store.put("t", "a", {"tuple": (1, 2), "float": 1.0, "nested": {"t": ("x",)}})
 
     assert store.get("t", "a") == {"tuple": [1, 2], "float": 1.0, "nested": {"t": ["x"]}}
+
+
+def test_drop_tenant_drops_that_tenants_tables_only(store: Store) -> None:
+    for name in ("webex.campaigns/t1", "zexa.lists/t1", "webex.campaigns/t2", "_sandbox.clock", "webex.campaigns/t10"):
+        store.put(name, "k", {"n": 1})
+
+    store.drop_tenant("t1")
+    assert store.table_names() == {"webex.campaigns/t2", "_sandbox.clock", "webex.campaigns/t10"}
+
+    store.replace_all({"webex.campaigns/t3": {"k": {}}, "webex.campaigns/t2": {"k": {}}})
+    store.drop_tenant("t3")
+    assert store.table_names() == {"webex.campaigns/t2"}

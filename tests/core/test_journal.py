@@ -1,0 +1,108 @@
+"""sandbox.core.journal: bounded in entries and in bytes, secrets masked, memory handed back on clear."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from sandbox.core.journal import REDACTED, Journal, redact
+
+
+def entry(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "time": "2030-01-01T00:00:00+00:00",
+        "tenant": "t",
+        "vendor": "zexa",
+        "operation": "create",
+        "method": "POST",
+        "path": "/v1/campaigns",
+        "query": "",
+        "status": 201,
+        "scenario_rule": None,
+        "detail": None,
+        "request_body": "",
+        "response_body": "",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def test_the_journal_is_bounded_in_bytes_as_well_as_entries() -> None:
+    journal = Journal(capacity=1000, body_cap=4096, max_bytes=100_000)
+    for number in range(200):
+        journal.record(**entry(request_body=journal.cap("x" * 4000), path=f"/{number}"))
+
+    entries, size = journal.size
+    assert size <= 100_000
+    assert 20 <= entries < 30  # about 4.4 KB each
+    kept = journal.query({})
+    assert [e.path for e in kept] == [f"/{n}" for n in range(200 - entries, 200)]  # the newest, in order
+
+
+def test_the_entry_bound_still_holds_for_small_entries() -> None:
+    journal = Journal(capacity=10, max_bytes=10_000_000)
+    for number in range(25):
+        journal.record(**entry(path=f"/{number}"))
+
+    assert [e.path for e in journal.query({})] == [f"/{n}" for n in range(15, 25)]
+
+
+def test_clear_releases_the_bytes_it_held() -> None:
+    journal = Journal(capacity=5000, max_bytes=64 * 1024 * 1024)
+    for number in range(3000):
+        journal.record(**entry(tenant="a" if number % 2 else "b", response_body=journal.cap("y" * 4000)))
+    assert journal.size[1] > 10_000_000
+
+    assert journal.clear({"tenant": "a"}) == 1500
+    assert 5_000_000 < journal.size[1] < 7_000_000
+    assert journal.clear({}) == 1500
+    assert journal.size == (0, 0)
+
+
+SECRETS = [
+    ('{"url": "https://h/x", "secret": "whsec_abc"}', "whsec_abc"),
+    ('{"client_secret": "cs-1", "grant_type": "client_credentials"}', "cs-1"),
+    ('{"data": [{"apiKey": "k-123", "name": "n"}]}', "k-123"),
+    ('{"nested": {"Access-Token": "tok-9"}}', "tok-9"),
+    ('{"password": "hunter2"}', "hunter2"),
+    ("grant_type=password&username=u&password=hunter2", "hunter2"),
+    ("api_key=k-77&page=2", "k-77"),
+    ("token=abc;other=1", "abc"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), SECRETS)
+def test_secret_values_are_masked(text: str, secret: str) -> None:
+    masked = redact(text)
+
+    assert secret not in masked
+    assert REDACTED in masked
+
+
+def test_text_without_secrets_is_kept_as_it_came() -> None:
+    body = '{ "name" : "Weekend Sale",  "keywords": ["a"], "event-key": 5 }'
+
+    assert redact(body) == body
+    assert redact("page=2&size=10") == "page=2&size=10"
+
+
+def test_masked_json_stays_json_with_its_other_fields() -> None:
+    masked = json.loads(redact('{"id": "wh_1", "secret": "whsec_x", "events": ["*"], "token": null}'))
+
+    assert masked == {"id": "wh_1", "secret": REDACTED, "events": ["*"], "token": None}
+
+
+def test_recorded_bodies_and_query_strings_hold_no_secret() -> None:
+    journal = Journal()
+    journal.record(
+        **entry(
+            query="api_key=k-77&page=1",
+            request_body=journal.cap('{"url": "https://h", "password": "p-1"}'),
+            response_body=journal.cap(b'{"id": "wh_1", "secret": "whsec_live"}'),
+        )
+    )
+
+    (kept,) = journal.query({})
+    assert "k-77" not in kept.query and "p-1" not in kept.request_body and "whsec_live" not in kept.response_body
