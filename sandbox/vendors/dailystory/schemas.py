@@ -167,7 +167,7 @@ class CampaignReadSchema(Schema):
     modifiedOn = fields.String(required=True, metadata={"example": "2018-07-17T16:01:44.717"})
 
 
-def envelope_schema(name: str, response: Schema) -> type[Schema]:
+def envelope_schema(name: str, response: fields.Field) -> type[Schema]:
     """``{"Status": true, "Message": "", "Response": ...}`` around an answer [doc]."""
     return Schema.from_dict(
         {"Status": fields.Boolean(required=True), "Message": fields.String(required=True), "Response": response},
