@@ -55,6 +55,13 @@ def main() -> None:
     type=click.IntRange(0),
     help="Tenants held at most; a new key's tenant replaces the one idle longest (0: no cap).",
 )
+@click.option(
+    "--body-timeout",
+    default=Config.body_timeout_seconds,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds a request body may take to arrive; bodies are read before a request thread is taken.",
+)
 def serve(
     host: str,
     port: int,
@@ -68,6 +75,7 @@ def serve(
     active: tuple[str, ...],
     demo: bool,
     max_tenants: int,
+    body_timeout: float,
 ) -> None:
     """Serve every vendor on one port, each under its own prefix."""
     if memory and data_dir is not None:
@@ -82,6 +90,7 @@ def serve(
         active_scenarios=active,
         demo=demo,
         max_tenants=max_tenants,
+        body_timeout_seconds=body_timeout,
     )
     if scenario_dirs or active:
         # Checked here, where an error can be printed; the ready-made files are checked by the test suite,

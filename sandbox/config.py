@@ -24,6 +24,7 @@ class Config:
     seed: int | None = None  # for the random parts of ids
     max_body_bytes: int = 1024 * 1024
     max_state_bytes: int = 256 * 1024 * 1024  # PUT /_sandbox/state: a snapshot restore has its own limit
+    body_timeout_seconds: float = 30.0  # serve: a request body must arrive within this (web/rsgi.py)
     max_tenants: int = 2000  # serve --max-tenants; 0: no cap (core.tenants)
     tenant_idle_seconds: float = 10.0  # at the cap, a tenant idle this long makes room for a new key's
     events_kept_per_tenant: int = 10_000

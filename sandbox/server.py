@@ -111,11 +111,14 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
 
             tell(_app)  # before the ready probe, so "ready" means the story is there
         threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
-        return _app
+        from sandbox.web.rsgi import WSGIOverRSGI
+
+        # RSGI, not WSGI: bodies are read on the event loop before a request thread is taken (web/rsgi.py).
+        return WSGIOverRSGI(_app, threads, _body_limit(config), config.body_timeout_seconds)
 
     def run_worker(*args: Any, **kwargs: Any) -> Any:
         try:
-            return MPServer._spawn_wsgi_worker(*args, **kwargs)
+            return MPServer._spawn_rsgi_worker(*args, **kwargs)
         finally:
             if _app is not None:
                 _app.extensions["sandbox"].close()
@@ -123,10 +126,10 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
     # Many threads are on purpose: each scenario delay holds one (see cli --threads).
     logging.getLogger("_granian").addFilter(lambda record: "seems quite high" not in record.getMessage())
     logging.getLogger("_granian").addFilter(lambda record: not failed.is_set())
-    _granian(listener, threads).serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
+    _granian(listener).serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
 
 
-def _granian(listener: socket.socket, threads: int) -> Any:
+def _granian(listener: socket.socket) -> Any:
     """Granian's multi-process server (one worker) over ``listener`` instead of a socket of its own."""
     from granian._granian import SocketHolder
     from granian.constants import Interfaces
@@ -149,13 +152,23 @@ def _granian(listener: socket.socket, threads: int) -> Any:
         target="sandbox.app:create_app",
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         workers=1,
-        blocking_threads=threads,
         log_access=False,
         log_level=LogLevels.warning,  # the CLI prints the addresses and the ready line itself
         workers_kill_timeout=10,
     )
+
+
+def _body_limit(config: Config) -> Callable[[str, str], int]:
+    """What the app reads of a body at most: a snapshot restore has its own limit."""
+
+    def limit(method: str, path: str) -> int:
+        if method == "PUT" and path.rstrip("/") == "/_sandbox/state":
+            return config.max_state_bytes
+        return config.max_body_bytes
+
+    return limit
 
 
 def _give_up(config: Config, error: Exception, failed: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar
 
 from flask import Response, g, jsonify, request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from sandbox.core import jsontext
 from sandbox.core.errors import ControlError, VendorError
@@ -251,3 +251,5 @@ def _request_body(cap: Callable[[bytes], str]) -> str:
         return cap(request.get_data(cache=True))
     except RequestEntityTooLarge:
         return f"[a body of {request.content_length} bytes, over the limit, was not read]"
+    except ClientDisconnected:  # the server's body deadline passed (web/rsgi.py)
+        return "[the body did not arrive in time]"

@@ -1,0 +1,144 @@
+"""The WSGI app on Granian's RSGI interface: a request's body is read on the event loop before a thread is taken.
+
+Under Granian's WSGI interface a request thread is taken as soon as the headers are in, and then waits for
+the body: 32 clients trickling a body held all 32 threads, and every other request waited. Here the body is
+read by the event loop (a coroutine per request costs no thread), within ``body_timeout`` seconds and up to
+the limit of what the app would read; only then does a thread run the app. A body cut short by the deadline
+reaches the app as a stream that fails when read, so the vendor (or the control API) answers its own 400.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from werkzeug.exceptions import ClientDisconnected
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Limit = Callable[[str, str], int]  # (method, path) -> bytes the app may read
+
+
+class _CutShort(io.RawIOBase):
+    """The body of a request whose client stopped sending before the deadline: reading it is a disconnection."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise ClientDisconnected("the request body did not arrive in time")
+
+
+class Answer:
+    """What the app answered, gathered in its thread: status, headers, body, or a connection to drop."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.headers: list[tuple[str, str]] = []
+        self.body = b""
+        self.drop = False  # the body failed (a connection_reset fault): send the head, then cut the connection
+
+    def start_response(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+        self.status = int(status.split(" ", 1)[0])
+        self.headers = headers
+        return lambda data: None  # the legacy write() callable; Flask never uses it
+
+
+class WSGIOverRSGI:
+    """An RSGI application (``__rsgi__``) running ``app`` in a pool of ``threads`` threads."""
+
+    def __init__(self, app: WSGIApp, threads: int, limit: Limit, body_timeout: float) -> None:
+        self.app = app
+        self.threads = threads
+        self.limit = limit
+        self.body_timeout = body_timeout
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="sandbox-request")
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    async def __rsgi__(self, scope: Any, proto: Any) -> None:
+        if scope.proto != "http":
+            return
+        headers = scope.headers.items()
+        declared = next((value for name, value in headers if name == "content-length"), None)
+        body, complete = await self._read_body(proto, scope.method, scope.path, declared)
+        environ = self._environ(scope, headers, body, complete)
+        assert self._pool is not None
+        answer = await asyncio.get_running_loop().run_in_executor(self._pool, self._run, environ)
+        if answer.drop:
+            # The head goes out with its declared length, then nothing: the client sees the connection cut.
+            await proto.response_stream(answer.status, answer.headers).send_bytes(b"")
+            return
+        proto.response_bytes(answer.status, answer.headers, answer.body)
+
+    async def _read_body(self, proto: Any, method: str, path: str, declared: str | None) -> tuple[bytes, bool]:
+        """The body, up to one byte past the app's limit (so the app sees it is too large), and whether it came."""
+        limit = self.limit(method, path)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return b"", True  # the app refuses it by its Content-Length, without reading it
+        chunks: list[bytes] = []
+        size = 0
+
+        async def gather() -> None:
+            nonlocal size
+            async for chunk in proto:
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    return
+
+        try:
+            await asyncio.wait_for(gather(), self.body_timeout)
+        except TimeoutError:
+            return b"".join(chunks), False
+        return b"".join(chunks), True
+
+    def _environ(self, scope: Any, headers: list[tuple[str, str]], body: bytes, complete: bool) -> dict[str, Any]:
+        server, _, server_port = scope.server.rpartition(":")
+        client = scope.client.rpartition(":")[0]
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": scope.method,
+            "SCRIPT_NAME": "",
+            # RSGI gives the path decoded as UTF-8; WSGI wants its bytes as latin-1 (PEP 3333), as Granian's WSGI does.
+            "PATH_INFO": scope.path.encode("utf-8").decode("latin-1"),
+            "QUERY_STRING": scope.query_string,
+            "SERVER_NAME": server.strip("[]"),
+            "SERVER_PORT": server_port,
+            "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+            "REMOTE_ADDR": client.strip("[]"),
+            "GATEWAY_INTERFACE": "CGI/1.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scope.scheme,
+            "wsgi.input": io.BytesIO(body) if complete else io.BufferedReader(_CutShort()),
+            "wsgi.input_terminated": True,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in headers:
+            key = name.upper().replace("-", "_")
+            key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
+            environ[key] = f"{environ[key]},{value}" if key in environ else value
+        return environ
+
+    def _run(self, environ: dict[str, Any]) -> Answer:
+        answer = Answer()
+        result = self.app(environ, answer.start_response)
+        try:
+            answer.body = b"".join(result)
+        except ConnectionError:
+            answer.drop = True
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return answer
