@@ -120,17 +120,27 @@ def configure_lifecycle() -> Any:
 def lifecycle_record(name: str, key: str) -> Any:
     """One record's place in its lifecycle as of its tenant's clock: state, forced outcome, history, next step.
 
-    A control read: unlike a vendor read it never moves a ``manual`` record.
+    A control read: unlike a vendor read it never moves a ``manual`` record. Without a scope, the record is
+    looked for in every tenant (a mock's sandbox is the test's own), and must be found in exactly one.
     """
     sandbox = current_sandbox()
-    tenant = scope(sandbox, args_as(Scoped))
-    if not tenant:
-        raise ControlError(400, "invalid_request", 'give "tenant" or "credential"')
     machine = sandbox.lifecycles.machines.get(name)
     if machine is None:
         raise ControlError(
             404, "unknown_lifecycle", f"no lifecycle {name!r}; known: {sorted(sandbox.lifecycles.machines)}"
         )
+    tenant = scope(sandbox, args_as(Scoped))
+    if not tenant:
+        prefix = sandbox.lifecycles.table(machine, "")
+        holders = [t[len(prefix) :] for t in sorted(sandbox.store.table_names()) if t.startswith(prefix)]
+        holders = [holder for holder in holders if sandbox.store.contains(prefix + holder, key)]
+        if len(holders) > 1:
+            raise ControlError(
+                400, "invalid_request", f'{len(holders)} tenants hold {key!r}: give "tenant" or "credential"'
+            )
+        if not holders:
+            raise ControlError(404, "not_found", f"no {name} record {key!r} in any tenant")
+        tenant = holders[0]
     sandbox.lifecycles.tick(tenant)
     record = sandbox.store.get(sandbox.lifecycles.table(machine, tenant), key)
     if record is None:

@@ -1,10 +1,13 @@
-"""The pytest plugin as a user's suite meets it: a live server that stops at once, and freezegun beside it."""
+"""The pytest plugin as a user's suite meets it (run by pytester in a subprocess, as a separate project would)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
+import requests
+from live_helpers import HTTP_TIMEOUT, ServerProcess
 
 pytestmark = pytest.mark.live  # the plugin's sandbox_server listens on a real socket
 
@@ -31,6 +34,22 @@ def test_frozen(frozen, sandbox_client):
 """
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real `campaign-sandbox serve`, as a team would run for its suites."""
+    server = ServerProcess("--memory", cwd=tmp_path_factory.mktemp("shared"))
+    server.wait_ready()
+    yield server
+    server.kill()
+
+
+def plugin_keys(url: str, vendor: str) -> dict[str, str]:
+    """The keys the plugin's ``sandbox`` fixture made on that server, and their tenants (kept by a tenant reset)."""
+    response = requests.get(f"{url}/_sandbox/credentials", params={"vendor": vendor}, timeout=HTTP_TIMEOUT)
+    found = response.json()["credentials"]
+    return {str(c["secret"]): str(c["tenant"]) for c in found if str(c["secret"]).startswith("pytest-")}
+
+
 def durations(pytester: pytest.Pytester, source: str) -> dict[str, float]:
     pytester.makepyfile(test_user=source)
     result = pytester.runpytest_subprocess("-p", "no:randomly", "--durations=0", "-vv", "-p", "no:cacheprovider")
@@ -47,3 +66,192 @@ def test_freezegun_leaves_pytests_own_timing_real(pytester: pytest.Pytester) -> 
     measured = durations(pytester, FROZEN_TEST)
     assert 0.05 <= measured["call"] < 5  # the real sleep, not the frozen moment's years
     assert measured.get("setup", 0.0) < 5
+
+
+def test_one_server_per_session_is_started_once(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+        SEEN = []
+
+        def test_first(sandbox_server):
+            SEEN.append((sandbox_server.url, id(sandbox_server.app)))
+
+        def test_second(sandbox_server, sandbox):
+            SEEN.append((sandbox_server.url, id(sandbox_server.app)))
+            assert SEEN[0] == SEEN[1]
+            assert sandbox_server.url.startswith("http://127.0.0.1:")
+            assert sandbox.url == sandbox_server.url
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+SHARED_TEST = """
+import requests
+
+def test_on_the_shared_server(sandbox_server, sandbox):
+    assert sandbox_server.url == "{url}" and sandbox_server.app is None
+    body = {{"name": "From a user suite", "categoryId": "Others", "notifications": [{{"emailId": "a@example.com"}}],
+            "alertsettings": [{{"alertType": "N0002"}}]}}
+    created = requests.post(sandbox.vendor_url("webex") + "/v1/campaigns", json=body, headers=sandbox.headers("webex"))
+    assert created.status_code == 200, created.text
+    assert [e["operation"] for e in sandbox.journal()] == ["create_campaign"]
+"""
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_shared_server_named_by_option_or_environment_is_used(
+    pytester: pytest.Pytester, shared_server: ServerProcess, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    pytester.makepyfile(test_user=SHARED_TEST.format(url=shared_server.url))
+    before = plugin_keys(shared_server.url, "webex")
+    if how == "option":
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--sandbox-url={shared_server.url}/")
+    else:
+        monkeypatch.setenv("CAMPAIGN_SANDBOX_URL", shared_server.url)
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    made = set(plugin_keys(shared_server.url, "webex").items()) - set(before.items())
+    assert len(made) == 1 and next(iter(made))[1].startswith("key-")  # the test's key reached the shared server
+
+
+HANDLE_TEST = """
+import requests
+
+SALE = {"name": "Sale", "channel": "sms", "contact_list_id": "lst_abc123", "sender_id": "MYBRAND", "body": "Hi"}
+EVENT = {"event-id": "evt_14296935520105", "event-key": "1", "event-params": {"account": "1"}}
+
+
+def zexa(sandbox, method, path, **kwargs):
+    url = sandbox.vendor_url("zexa") + "/v1" + path
+    return requests.request(method, url, headers=sandbox.headers("zexa"), **kwargs)
+
+
+def test_the_sandbox_fixture(sandbox):
+    assert sandbox.tenant.startswith("key-") and sandbox.credential("zexa") == sandbox.key
+    assert sandbox.headers("infobip") == {"Authorization": "App " + sandbox.key}
+    created = zexa(sandbox, "POST", "/campaigns", json=SALE).json()
+    assert sandbox.status("zexa.campaign", created["id"]) == "processing"
+    start = sandbox.now()
+    answer = sandbox.advance(60)
+    assert answer["transitions"] > 0 and (sandbox.now() - start).total_seconds() >= 60
+    assert sandbox.status("zexa.campaign", created["id"]) == "completed"
+    assert sandbox.record("zexa.campaign", created["id"])["history"][-1]["state"] == "completed"
+
+    assert sandbox.activate("webex-bad-gateway") == ["webex-bad-gateway"]
+    events = sandbox.vendor_url("webex") + "/campaignapi/resources/v3/events"
+    assert requests.post(events, json=EVENT, headers=sandbox.headers("webex")).status_code == 502
+    assert sandbox.deactivate() == []
+    assert requests.post(events, json=EVENT, headers=sandbox.headers("webex")).status_code == 200
+
+    assert sandbox.lifecycle("zexa.campaign", mode="immediate")["mode"] == "immediate"
+    assert zexa(sandbox, "POST", "/campaigns", json=SALE).json()["status"] == "completed"
+    assert sandbox.settings("zexa", failure_rate=1)["failure_rate"] == 1
+    assert [e["operation"] for e in sandbox.journal(vendor="zexa")] == ["create_campaign", "create_campaign"]
+    assert len(sandbox.journal(status=502)) == 1
+
+    sandbox.reset()
+    assert zexa(sandbox, "GET", "/campaigns").json()["data"] == []
+    assert sandbox.settings("zexa")["failure_rate"] == 0
+"""
+
+
+def test_the_sandbox_fixture_is_the_tests_own_tenant_and_its_helpers(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=HANDLE_TEST)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+XDIST_TEST = """
+import os
+import pytest
+import requests
+
+BODY = {"name": "The same name in every test", "categoryId": "Others",
+        "notifications": [{"emailId": "a@example.com"}], "alertsettings": [{"alertType": "N0002"}]}
+EVENT = {"event-id": "evt_14296935520105", "event-key": "1", "event-params": {"account": "1"}}
+
+
+@pytest.mark.parametrize("n", range(16))
+def test_worker(sandbox, n):
+    webex = sandbox.vendor_url("webex")
+    created = requests.post(webex + "/v1/campaigns", json=BODY, headers=sandbox.headers("webex"))
+    assert created.status_code == 200, created.text  # a shared tenant would answer 409 to the second test
+    if n % 2:
+        sandbox.activate("webex-bad-gateway")
+    sandbox.advance(3600 * (n + 1))
+    status = requests.post(webex + "/campaignapi/resources/v3/events", json=EVENT, headers=sandbox.headers("webex"))
+    assert status.status_code == (502 if n % 2 else 200)
+    offset = requests.get(sandbox.url + "/_sandbox/clock", params={"credential": sandbox.key}).json()["offset_seconds"]
+    assert offset == 3600 * (n + 1)  # its own advances only
+    listed = requests.get(webex + "/v1/campaigns", headers=sandbox.headers("webex")).json()
+    assert [c["name"] for c in listed] == [BODY["name"]]
+    assert [e["operation"] for e in sandbox.journal()] == ["create_campaign", "trigger_event", "list_campaigns"]
+    print("worker", os.environ.get("PYTEST_XDIST_WORKER"), sandbox.tenant)
+"""
+
+
+def test_four_xdist_workers_share_one_server_without_interference(
+    pytester: pytest.Pytester, shared_server: ServerProcess
+) -> None:
+    pytester.makepyfile(test_user=XDIST_TEST)
+    before = plugin_keys(shared_server.url, "webex")
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "4", f"--sandbox-url={shared_server.url}")
+
+    result.assert_outcomes(passed=16)
+    assert re.search(r"\b4 workers\b", result.stdout.str()), result.stdout.str()
+    made = {key: tenant for key, tenant in plugin_keys(shared_server.url, "webex").items() if key not in before}
+    assert len(set(made.values())) == 16  # sixteen tenants, all on the one server
+
+
+def test_session_scoped_overrides_and_fixtures_need_no_function_scope(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from sandbox.config import Config
+
+        @pytest.fixture(scope="session")
+        def sandbox_config():
+            return Config(memory=True, seed=99, strict=True)
+
+        @pytest.fixture(scope="session")
+        def api_base(sandbox_server):
+            return sandbox_server.vendor_url("webex")
+        """
+    )
+    pytester.makepyfile(
+        test_user="""
+        import requests
+
+        def test_strict_from_the_override(api_base):
+            response = requests.get(api_base + "/v1/campaigns", headers={"Authorization": "Bearer unknown-key-123"})
+            assert response.status_code == 401
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "ScopeMismatch" not in result.stdout.str()
+
+
+def test_the_sandbox_mock_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user="""
+        import httpx
+        import requests
+
+        def my_client_creates(key):
+            body = {"name": "Sale", "channel": "sms", "contact_list_id": "lst_abc123", "sender_id": "MYBRAND",
+                    "body": "Hi"}
+            return requests.post("https://api.zexa.ao/v1/campaigns", json=body,
+                                 headers={"Authorization": "Bearer " + key}).json()
+
+        def test_code_under_test_runs_unchanged(sandbox_mock):
+            created = my_client_creates("the-apps-configured-key")
+            sandbox_mock.advance(60)
+            read = httpx.get("https://api.zexa.ao/v1/campaigns/" + created["id"],
+                             headers={"Authorization": "Bearer the-apps-configured-key"})
+            assert read.json()["status"] == "completed"
+            assert sandbox_mock.status("zexa.campaign", created["id"]) == "completed"
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
