@@ -55,8 +55,9 @@ class Docs:
     description: str
     security: Mapping[str, dict[str, Any]]  # OpenAPI security schemes, by name; any one of them authorises
     demo_secret: str  # the demo credential, prefilled in Swagger UI and the Postman collection
-    error_schema: type[Schema]  # the vendor's error envelope
+    error_schema: type[Schema] | None  # the vendor's error envelope (None: an "Error" of ``components``)
     examples: Mapping[str, Any] = field(default_factory=dict)  # operation name -> the seeds' request example
+    components: Mapping[str, Any] = field(default_factory=dict)  # JSON Schemas that answers may $ref
 
 
 @dataclass(frozen=True)

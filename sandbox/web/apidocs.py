@@ -31,7 +31,11 @@ def openapi(vendor: str) -> Any:
     version = request.args.get("openapi", OPENAPI_VERSION)
     if version not in (OPENAPI_VERSION, "3.0.3"):
         raise ControlError(400, "invalid_request", f"openapi: {OPENAPI_VERSION} (default) or 3.0.3")
-    return jsonify(document(current_app, _vendor(vendor), request.host_url.rstrip("/"), version))
+    found = _vendor(vendor)
+    if version != OPENAPI_VERSION and found.docs is not None and found.docs.components:
+        # Its answers are described by JSON Schema 2020-12 models, which only OpenAPI 3.1 can hold.
+        raise ControlError(400, "invalid_request", f"{vendor}: only OpenAPI {OPENAPI_VERSION}")
+    return jsonify(document(current_app, found, request.host_url.rstrip("/"), version))
 
 
 @bp.get("/postman/<vendor>.json")

@@ -31,20 +31,30 @@ def document(app: Flask, vendor: Vendor, server: str, version: str = OPENAPI_VER
         title=f"{docs.title} (campaign-sandbox)",
         version=__version__,
         openapi_version=version,
-        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        plugins=[MarshmallowPlugin(schema_name_resolver=lambda schema: _schema_name(schema, docs.components))],
         info={"description": docs.description},
         servers=[{"url": f"{server}{vendor.prefix}", "description": "this sandbox"}],
     )
     for name, scheme in docs.security.items():
         spec.components.security_scheme(name, scheme)
-    spec.components.schema("Error", schema=docs.error_schema)
+    for name, definition in docs.components.items():
+        spec.components.schema(name, component=definition)
+    if docs.error_schema is not None:
+        spec.components.schema("Error", schema=docs.error_schema)
     errors = error_responses(vendor)
+    seen: set[str] = set()
     for rule, documented in routes(app, vendor):
         if documented is None:
             continue  # tests/web/test_openapi.py fails on such a route
         path = _CONVERTER.sub(r"{\1}", rule.rule[len(vendor.prefix) :])
         methods = sorted(method for method in rule.methods or () if method not in ("HEAD", "OPTIONS"))
-        operations = {method.lower(): _operation(docs, documented, errors) for method in methods}
+        operations = {}
+        for method in methods:
+            operation = _operation(spec, docs, documented, errors)
+            if operation["operationId"] in seen:  # one view behind several routes: an id per route
+                operation["operationId"] += "_" + re.sub(r"\W+", "_", f"{method} {path}").strip("_").lower()
+            seen.add(operation["operationId"])
+            operations[method.lower()] = operation
         parameters = [
             {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
             for name in _CONVERTER.findall(rule.rule)
@@ -77,7 +87,7 @@ def error_responses(vendor: Vendor) -> dict[int, dict[str, Any]]:
     }
 
 
-def _operation(docs: Docs, documented: Documented, errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _operation(spec: APISpec, docs: Docs, documented: Documented, errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": documented.name,
         "summary": documented.name.replace("_", " ").capitalize(),
@@ -87,17 +97,36 @@ def _operation(docs: Docs, documented: Documented, errors: dict[int, dict[str, A
     success: dict[str, Any] = {"description": "Success"}
     if documented.answers is not None:
         success["content"] = {_JSON: {"schema": documented.answers}}
-    operation["responses"][str(documented.status)] = success
+    for status in (documented.status, *documented.also):
+        if status < 400:  # a view that always refuses (a 501) is documented by its catalogue entry
+            operation["responses"][str(status)] = success
     if documented.location in ("query", "query_lists") and documented.accepts is not None:
         operation["parameters"] = [{"in": "query", "schema": documented.accepts}]
     elif documented.location in ("json", "optional_json"):
-        content: dict[str, Any] = {
-            "schema": documented.accepts if documented.accepts is not None else {"type": "object"}
-        }
+        content: dict[str, Any] = {"schema": _request_schema(spec, documented.accepts, docs.components)}
         if documented.name in docs.examples:
             content["example"] = docs.examples[documented.name]
         operation["requestBody"] = {"required": documented.location == "json", "content": {_JSON: content}}
     return operation
+
+
+def _request_schema(spec: APISpec, schema: Schema | None, taken: Any) -> Any:
+    """A body's schema; one whose ``type`` picks its model (``subtypes``) is a oneOf with that discriminator."""
+    if schema is None:
+        return {"type": "object"}
+    subtypes = getattr(schema, "subtypes", None)
+    if not subtypes:
+        return schema
+    choices = []
+    for kind, model in subtypes.items():
+        name = _schema_name(model, taken)
+        if name not in spec.components.schemas:
+            spec.components.schema(name, schema=model)
+        tagged = {"type": "object", "properties": {"type": {"enum": [kind]}}}
+        if getattr(schema, "default", None) != kind:
+            tagged["required"] = ["type"]
+        choices.append({"allOf": [{"$ref": f"#/components/schemas/{name}"}, tagged]})
+    return {"oneOf": choices}
 
 
 def _docs(vendor: Vendor) -> Docs:
@@ -106,6 +135,8 @@ def _docs(vendor: Vendor) -> Docs:
     return vendor.docs
 
 
-def _schema_name(schema: type[Schema] | Schema) -> str:
+def _schema_name(schema: type[Schema] | Schema, taken: Any = ()) -> str:
+    """``CampaignSchema`` is ``Campaign``; a request schema named like one of the vendor's models is ``...Input``."""
     cls = schema if isinstance(schema, type) else type(schema)
-    return cls.__name__.removesuffix("Schema") or cls.__name__
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    return f"{name}Input" if name in taken else name

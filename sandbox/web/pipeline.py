@@ -39,12 +39,17 @@ def detect_vendor() -> None:
 
 
 def operation(
-    name: str, grant: str, status: int | None = None, answers: Schema | None = None
+    name: str,
+    grant: str,
+    status: int | None = None,
+    answers: Schema | dict[str, Any] | None = None,
+    also: tuple[int, ...] = (),
 ) -> Callable[[View], View]:
     """Name the vendor operation (journal, scenarios), authorise the caller, hand the view its ``Tenant``.
 
     ``status`` is the success status when it is not 200; a view that answers None sends no body.
-    ``answers`` is the schema of the success body, for the OpenAPI document.
+    ``answers`` is the success body's schema (marshmallow, or JSON Schema) and ``also`` the other success
+    statuses the view may answer, for the OpenAPI document.
     """
 
     def decorate(view: View) -> View:
@@ -60,7 +65,8 @@ def operation(
             return answer if status is None else (answer, status)
 
         wrapper.operation_name = name  # type: ignore[attr-defined]  # what scenarios may match on
-        wrapper.documented = Documented(name, grant, status or 200, answers, *_accepted(view))  # type: ignore[attr-defined]
+        documented = Documented(name, grant, status or 200, answers, *_accepted(view), also=also)
+        wrapper.documented = documented  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -143,9 +149,10 @@ class Documented:
     name: str
     grant: str
     status: int
-    answers: Schema | None
+    answers: Schema | dict[str, Any] | None
     accepts: Schema | None
     location: Location | None
+    also: tuple[int, ...] = ()
 
 
 def _accepted(view: Callable[..., Any]) -> tuple[Schema | None, Location | None]:

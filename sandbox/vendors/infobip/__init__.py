@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 from sandbox.core.auth import fixture_credentials
-from sandbox.core.vendor import Shown, Vendor
+from sandbox.core.vendor import Docs, Shown, Vendor
 from sandbox.vendors.infobip import auth, errors, routes
 from sandbox.vendors.infobip.machines import BRAND, CAMPAIGN, POOL, VET
 from sandbox.vendors.infobip.models.seed import seed_tenant
-from sandbox.vendors.infobip.schemas import InfobipSettingsSchema
+from sandbox.vendors.infobip.schemas import COMPONENTS, EXAMPLES, InfobipSettingsSchema
 
 VENDOR = Vendor(
     name="infobip",
@@ -34,5 +34,20 @@ VENDOR = Vendor(
         Shown("campaigns", "Campaigns", status="stage", machine=CAMPAIGN.name),
         Shown("vets", "Brand vets", title="type", status="status", machine=VET.name),
         Shown("number_pools", "Number pools", title="numberPoolId", status="numberPoolStatus", machine=POOL.name),
+    ),
+    docs=Docs(
+        title="Infobip number registration",
+        description="10DLC brands, vets, campaigns and their registration review (seed 001; Infobip's client 6.4.0).",
+        # Infobip's four schemes [doc]: an API key as "App <key>", Basic, IBSSO and OAuth 2 bearer tokens.
+        security={
+            "App": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "App <API key>"},
+            "Basic": {"type": "http", "scheme": "basic"},
+            "IBSSO": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "IBSSO <token>"},
+            "Bearer": {"type": "http", "scheme": "bearer", "description": "An OAuth 2 access token"},
+        },
+        demo_secret="demo-infobip-api-key-0001",
+        error_schema=None,  # the client's own "Error" model, among the components
+        examples=EXAMPLES,
+        components=COMPONENTS,
     ),
 )

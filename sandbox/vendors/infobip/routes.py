@@ -23,6 +23,7 @@ from sandbox.vendors.infobip.schemas import (
     CampaignSchema,
     NumbersUpdateSchema,
     RegisterSchema,
+    model,
 )
 from sandbox.web.pipeline import accepts, operation
 
@@ -48,33 +49,33 @@ def register_limit(view: View) -> View:
 
 
 @bp.post(CAMPAIGNS)
-@operation("create_campaign", grant=GRANT, status=201)
+@operation("create_campaign", grant=GRANT, status=201, answers=model("Campaign"))
 @accepts(CAMPAIGN)
 def create_campaign(tenant: Tenant, body: dict[str, Any]) -> Any:
     return CampaignBackend(tenant).create(body)
 
 
 @bp.get(CAMPAIGNS)
-@operation("list_campaigns", grant=GRANT)
+@operation("list_campaigns", grant=GRANT, answers=model("PageCampaign"))
 @accepts(None, location="query_lists")
 def list_campaigns(tenant: Tenant, query: dict[str, list[str]]) -> Any:
     return CampaignBackend(tenant).page(query)
 
 
 @bp.get(f"{CAMPAIGNS}/priorities")  # a static path: never read as a campaign id
-@operation("get_campaign_priorities", grant=GRANT)
+@operation("get_campaign_priorities", grant=GRANT, answers=model("Priority"))
 def campaign_priorities(tenant: Tenant) -> Any:
     return CampaignRegistration(tenant).priorities()
 
 
 @bp.get(f"{CAMPAIGNS}/<campaign_id>")
-@operation("get_campaign", grant=GRANT)
+@operation("get_campaign", grant=GRANT, answers=model("Campaign"))
 def get_campaign(tenant: Tenant, campaign_id: str) -> Any:
     return CampaignBackend(tenant).get(campaign_id)
 
 
 @bp.put(f"{CAMPAIGNS}/<campaign_id>")
-@operation("update_campaign", grant=GRANT)
+@operation("update_campaign", grant=GRANT, answers=model("Campaign"))
 @accepts(CAMPAIGN)
 def update_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> Any:
     return CampaignBackend(tenant).update(campaign_id, body)
@@ -109,13 +110,13 @@ def appeal_campaign(tenant: Tenant, body: dict[str, Any], campaign_id: str) -> A
 
 
 @bp.get(f"{CAMPAIGNS}/<campaign_id>/network-statuses")
-@operation("get_campaign_network_statuses", grant=GRANT)
+@operation("get_campaign_network_statuses", grant=GRANT, answers=model("NetworkStatuses"))
 def campaign_network_statuses(tenant: Tenant, campaign_id: str) -> Any:
     return CampaignRegistration(tenant).network_statuses(campaign_id)
 
 
 @bp.get(f"{CAMPAIGNS}/<campaign_id>/numbers")
-@operation("get_campaign_numbers", grant=GRANT)
+@operation("get_campaign_numbers", grant=GRANT, answers=model("NumberPreviews"))
 def campaign_numbers(tenant: Tenant, campaign_id: str) -> Any:
     return CampaignRegistration(tenant).numbers(campaign_id)
 
@@ -156,7 +157,7 @@ def detach_number_pool(tenant: Tenant, body: dict[str, Any], campaign_id: str) -
 
 
 @bp.get(f"{BASE}/number-pools")
-@operation("list_number_pools", grant=GRANT)
+@operation("list_number_pools", grant=GRANT, answers=model("PageNumberPoolUsage"))
 @accepts(None, location="query_lists")
 def list_number_pools(tenant: Tenant, query: dict[str, list[str]]) -> Any:
     return NumberPoolBackend(tenant).page(query)
@@ -170,6 +171,6 @@ def list_number_pools(tenant: Tenant, query: dict[str, list[str]]) -> Any:
 @bp.post(f"{BASE}/automatic-review")
 @bp.post(f"{BASE}/automatic-review/campaigns/<campaign_id>")
 @bp.get(f"{BASE}/automatic-review/<request_id>")
-@operation("not_emulated", grant=GRANT)
+@operation("not_emulated", grant=GRANT, status=501)
 def not_emulated(tenant: Tenant, **path: str) -> Any:
     return InfobipBackend(tenant).not_emulated()

@@ -9,6 +9,7 @@ from flask import Blueprint
 from sandbox.core.tenant import Tenant
 from sandbox.vendors.infobip.models.brands import BrandBackend
 from sandbox.vendors.infobip.models.vets import VetBackend
+from sandbox.vendors.infobip.schemas import model
 from sandbox.vendors.infobip.schemas_brands import BrandSchema, VetImportSchema, VetSchema
 from sandbox.web.pipeline import accepts, operation
 
@@ -21,27 +22,28 @@ VET = VetSchema()
 
 
 @bp.post(BASE)
-@operation("create_brand", grant=GRANT, status=201)
+@operation("create_brand", grant=GRANT, status=201, answers=model("Brand"))
 @accepts(BRAND)
 def create_brand(tenant: Tenant, body: dict[str, Any]) -> Any:
     return BrandBackend(tenant).create(body)
 
 
 @bp.get(BASE)
-@operation("list_brands", grant=GRANT)
+@operation("list_brands", grant=GRANT, answers=model("PageBrand"))
 @accepts(None, location="query_lists")
 def list_brands(tenant: Tenant, query: dict[str, list[str]]) -> Any:
     return BrandBackend(tenant).page(query)
 
 
 @bp.get(f"{BASE}/<brand_id>")
-@operation("get_brand", grant=GRANT)
+@operation("get_brand", grant=GRANT, answers=model("Brand"))
 def get_brand(tenant: Tenant, brand_id: str) -> Any:
     return BrandBackend(tenant).get(brand_id)
 
 
 @bp.put(f"{BASE}/<brand_id>")
-@operation("update_brand", grant=GRANT)  # 200, or 202 once the brand was registered [client]
+# 200, or 202 once the brand was registered [client]
+@operation("update_brand", grant=GRANT, answers=model("Brand"), also=(202,))
 @accepts(BRAND)
 def update_brand(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
     return BrandBackend(tenant).update(brand_id, body)
@@ -62,7 +64,7 @@ def register_brand(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
 
 
 @bp.get(f"{BASE}/<brand_id>/registrar-statuses")
-@operation("get_brand_registrar_statuses", grant=GRANT)
+@operation("get_brand_registrar_statuses", grant=GRANT, answers=model("BrandStatuses"))
 def brand_registrar_statuses(tenant: Tenant, brand_id: str) -> Any:
     return BrandBackend(tenant).registrar_statuses(brand_id)
 
@@ -83,34 +85,34 @@ def resend_2fa_mail(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
 
 # -- vets ---------------------------------------------------------------------------------------------------
 @bp.post(f"{BASE}/<brand_id>/vets")
-@operation("vet_brand", grant=GRANT, status=202)
+@operation("vet_brand", grant=GRANT, status=202, answers=model("BrandVet"))
 @accepts(VET)
 def vet_brand(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
     return VetBackend(tenant).create(brand_id, body)
 
 
 @bp.get(f"{BASE}/<brand_id>/vets")
-@operation("list_brand_vets", grant=GRANT)
+@operation("list_brand_vets", grant=GRANT, answers=model("PageBrandVet"))
 @accepts(None, location="query_lists")
 def list_brand_vets(tenant: Tenant, query: dict[str, list[str]], brand_id: str) -> Any:
     return VetBackend(tenant).page(brand_id, query)
 
 
 @bp.put(f"{BASE}/<brand_id>/vets/import")
-@operation("import_brand_vet", grant=GRANT)
+@operation("import_brand_vet", grant=GRANT, answers=model("BrandVet"))
 @accepts(VetImportSchema())
 def import_brand_vet(tenant: Tenant, body: dict[str, Any], brand_id: str) -> Any:
     return VetBackend(tenant).import_vet(brand_id, body)
 
 
 @bp.get(f"{BASE}/<brand_id>/vets/<vet_id>")
-@operation("get_brand_vet", grant=GRANT)
+@operation("get_brand_vet", grant=GRANT, answers=model("BrandVet"))
 def get_brand_vet(tenant: Tenant, brand_id: str, vet_id: str) -> Any:
     return VetBackend(tenant).get(brand_id, vet_id)
 
 
 @bp.put(f"{BASE}/<brand_id>/vets/<vet_id>")
-@operation("update_brand_vet", grant=GRANT)
+@operation("update_brand_vet", grant=GRANT, answers=model("BrandVet"))
 @accepts(VET)
 def update_brand_vet(tenant: Tenant, body: dict[str, Any], brand_id: str, vet_id: str) -> Any:
     return VetBackend(tenant).update(brand_id, vet_id, body)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -292,3 +294,65 @@ class InfobipSettingsSchema(Schema):
     message_types_case = fields.String(load_default="lower", validate=validate.OneOf(["lower", "upper"]))
     # The official client reads one network status object; Infobip's 2023 clients read an array of them.
     network_statuses = fields.String(load_default="object", validate=validate.OneOf(["object", "array"]))
+
+
+# -- answers (for the OpenAPI document) --------------------------------------------------------------------
+# The official client's models as JSON Schemas: the OpenAPI document describes every answer with them, and the
+# Infobip tests check every answer against them (tests/vendors/infobip/infobip_contract.py).
+CLIENT_MODELS: dict[str, Any] = json.loads((Path(__file__).parent / "client_models.json").read_text("utf-8"))
+COMPONENTS: dict[str, Any] = json.loads(
+    json.dumps(CLIENT_MODELS["$defs"]).replace('"#/$defs/', '"#/components/schemas/')
+)
+
+
+def model(name: str) -> dict[str, Any]:
+    """A reference to one of the client's models, as an operation's answer."""
+    if name not in COMPONENTS:
+        raise KeyError(f"the client has no model {name!r}")
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# Seed 001's request sample, with the terms URL its schema requires; a brand in the client's model [decided].
+CAMPAIGN_EXAMPLE: dict[str, Any] = {
+    "type": "TEN_DIGIT_LONG_CODE",
+    "name": "Example Promo",
+    "numbers": ["41785473249"],
+    "brandId": "a0c63335-f841-4d43-9ef8-e0765a233f29",
+    "confirmationMessage": "Example promotional-marketing. Msg&data rates may apply. "
+    "Reply HELP for help, STOP to cancel.",
+    "customerCarePhone": "41785473249",
+    "customerCareEmail": "examples@example.com",
+    "exampleMessages": ["Come in today and get 10% OFF today!"],
+    "helpMessage": "Example promotional-marketing: Help at textsupport@example.com or 18889997777. "
+    "Msg&data rates may apply. Reply STOP to cancel.",
+    "lowVolume": False,
+    "messageTypes": ["SMS", "MMS"],
+    "programSummary": "A mix of promotional and informational messaging.",
+    "stopMessage": "Example promotional-marketing: You have been unsubscribed, no more messages will be sent.",
+    "useCases": ["PROMOTIONAL_MARKETING", "EDUCATION"],
+    "optIns": {"keyword": {"callToAction": "Text MESSAGE to subscribe", "keywords": ["MESSAGE"]}},
+    "termsAndConditionsUrl": "https://www.example.com/terms-of-service/",
+    "ageGated": True,
+    "directLending": False,
+    "embeddedLink": True,
+    "embeddedPhone": False,
+}
+BRAND_EXAMPLE: dict[str, Any] = {
+    "type": "TENDLC_PRIVATE_COMPANY",
+    "name": "Sunrise Coffee",
+    "legalName": "Sunrise Coffee LLC",
+    "website": "https://coffee.example.com",
+    "address": {"street": "5 Bean Road", "city": "Austin", "state": "TX", "zipCode": "73301"},
+    "countryCode": "US",
+    "supportPhone": "+12025550199",
+    "supportEmail": "owner@coffee.example.com",
+    "vertical": "RETAIL_AND_CONSUMER_PRODUCTS",
+    "taxId": "121212121",
+    "taxIdIssuingCountry": "US",
+}
+EXAMPLES: dict[str, Any] = {
+    "create_campaign": CAMPAIGN_EXAMPLE,
+    "update_campaign": CAMPAIGN_EXAMPLE,
+    "create_brand": BRAND_EXAMPLE,
+    "update_brand": BRAND_EXAMPLE,
+}

@@ -1,6 +1,7 @@
 """The official client's contract (``contract/*.json``): which model each Infobip answer must parse in.
 
-``contract/models.json`` holds JSON Schemas of the client's models, written from Infobip's official Java client
+``sandbox/vendors/infobip/client_models.json`` holds JSON Schemas of the client's models (the OpenAPI document
+describes Infobip's answers with them too), written from Infobip's official Java client
 6.4.0 (exact enums, ``type`` discriminators, required fields, no field the client does not know);
 ``contract/endpoints.json`` maps each endpoint to its 2xx statuses and model, and each error status to the
 ``messageId`` the client maps. ``check`` raises ``AssertionError`` for an answer that drifts from them.
@@ -19,13 +20,14 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
 FOLDER = Path(__file__).parent / "contract"
+MODELS = Path(__file__).resolve().parents[3] / "sandbox" / "vendors" / "infobip" / "client_models.json"
 PREFIX = "/infobip/number-registration/1"
 HOSTED = "/number-registration/1"  # the path of a request routed by its Infobip Host header
 
 
 @cache
 def _models() -> dict[str, Any]:
-    return json.loads((FOLDER / "models.json").read_text())
+    return json.loads(MODELS.read_text())
 
 
 @cache
