@@ -20,12 +20,14 @@ import requests
 import responses
 import respx
 from flask import Flask
+from flask.testing import FlaskClient
 
 from sandbox.app import VENDORS, create_app
 from sandbox.config import Config
 from sandbox.testing import SandboxControl, Transport, new_key
 
 ROOT = "http://campaign-sandbox.test"  # .test never resolves (RFC 6761): only the mock answers it
+OWN_HOST = "campaign-sandbox.test"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
@@ -73,8 +75,9 @@ class mock(contextlib.ContextDecorator):  # lower case: used like a function, as
     def _requests(self, app: Flask) -> responses.RequestsMock:
         """``responses`` answers every method on the vendors' hosts from the app; other hosts as chosen."""
         mocked = responses.RequestsMock(assert_all_requests_are_fired=False)
+        client = app.test_client()
         for method in METHODS:
-            mocked.add_callback(method, URLS, callback=lambda request: _answer_requests(app, request))
+            mocked.add_callback(method, URLS, callback=lambda request: _answer_requests(client, request))
         if self.passthrough:
             mocked.add_passthru(re.compile(r"^https?://"))
         return mocked
@@ -100,18 +103,17 @@ def app_transport(app: Flask) -> Transport:
     return call
 
 
-def _answer_requests(app: Flask, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-    url = httpx.URL(str(request.url))
+def _answer_requests(client: FlaskClient, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+    url = _local(httpx.URL(str(request.url)))
     try:
-        with app.test_client() as client:
-            answer = client.open(
-                url.raw_path.decode("ascii"),
-                base_url=f"{url.scheme}://{url.netloc.decode('ascii')}",
-                method=request.method or "GET",
-                headers=dict(request.headers),
-                data=_body(request.body),
-            )
-            body = answer.get_data()
+        answer = client.open(
+            url.raw_path.decode("ascii"),
+            base_url=f"{url.scheme}://{url.netloc.decode('ascii')}",
+            method=request.method or "GET",
+            headers=dict(request.headers),
+            data=_body(request.body),
+        )
+        body = answer.get_data()
     except ConnectionResetError as cut:  # a scenario's connection_reset, as requests sees a cut connection
         raise requests.ConnectionError(str(cut), request=request) from None
     headers = {name: value for name, value in answer.headers.items() if name.lower() != "content-length"}
@@ -119,12 +121,21 @@ def _answer_requests(app: Flask, request: requests.PreparedRequest) -> tuple[int
 
 
 def _answer_httpx(transport: httpx.WSGITransport, request: httpx.Request) -> httpx.Response:
+    url = _local(request.url)
+    if url != request.url:
+        headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
+        request = httpx.Request(request.method, url, headers=headers, content=request.read())
     try:
         answer = transport.handle_request(request)
         content = answer.read()
     except ConnectionResetError as cut:  # a scenario's connection_reset, as httpx sees a cut connection
         raise httpx.RemoteProtocolError(str(cut), request=request) from None
     return httpx.Response(answer.status_code, headers=answer.headers, content=content, request=request)
+
+
+def _local(url: httpx.URL) -> httpx.URL:
+    """The sandbox's own root is this machine, as for a served sandbox: its control API answers loopback callers."""
+    return url.copy_with(host="localhost") if url.host == OWN_HOST else url
 
 
 def _body(body: Any) -> bytes:

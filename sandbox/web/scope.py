@@ -42,12 +42,16 @@ def split_scope(
 
 
 def scope(sandbox: Sandbox, body: dict[str, Any]) -> str | None:
-    """The tenant a control call is about: ``tenant``, ``X-Sandbox-Tenant``, or a vendor credential."""
-    tenant = body.get("tenant") or request.headers.get("X-Sandbox-Tenant")
-    secret = body.get("credential")
+    """The tenant a control call is about: ``tenant``, ``X-Sandbox-Tenant``, or a vendor credential.
+
+    The body's scope keys come first, then the query string's (``POST ...?credential=K`` keeps a curl body plain).
+    """
+    query = args_as(Scoped) if request.args else {}
+    tenant = body.get("tenant") or query.get("tenant") or request.headers.get("X-Sandbox-Tenant")
+    secret = body.get("credential") or query.get("credential")
     if tenant or not secret:
         return tenant
-    return credential_tenant(sandbox, secret, body.get("vendor"))
+    return credential_tenant(sandbox, secret, body.get("vendor") or query.get("vendor"))
 
 
 def credential_tenant(sandbox: Sandbox, secret: str, vendor: str | None = None) -> str:

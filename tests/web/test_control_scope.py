@@ -141,3 +141,13 @@ def test_a_key_no_vendor_would_accept_is_unknown(client: FlaskClient, credential
     response = client.post("/_sandbox/clock/advance", json={"credential": credential, "seconds": 1})
     assert response.status_code == 404
     assert response.get_json()["error"] == "unknown_credential"
+
+
+def test_the_query_string_scopes_a_post_as_the_body_would(client: FlaskClient, fresh_key: Key) -> None:
+    key = fresh_key("webex")
+    advanced = ok(client.post(f"/_sandbox/clock/advance?credential={key}", json={"seconds": 30}))
+    activated = ok(client.post(f"/_sandbox/scenarios/webex-bad-gateway/activate?credential={key}", json={}))
+    assert advanced["tenant"] == activated["tenant"] == auto_tenant_name(key)
+    assert ok(client.get(f"/_sandbox/clock?credential={key}"))["offset_seconds"] == 30
+    assert trigger(client, key).status_code == 502
+    assert client.post("/_sandbox/clock/advance?tenant=not%20valid", json={"seconds": 1}).status_code == 400
