@@ -8,7 +8,7 @@ from sandbox.config import Config
 from sandbox.core.sandbox import Sandbox
 from sandbox.core.vendor import Vendor
 from sandbox.vendors import dailystory, infobip, webex, zexa
-from sandbox.web import apidocs, control, dashboard, pipeline, records, scenarios, state, webhooks
+from sandbox.web import apidocs, control, dashboard, guard, pipeline, records, scenarios, state, webhooks
 from sandbox.web.current import EXTENSION
 from sandbox.web.hostrouting import VendorHostRouter
 from sandbox.web.routing import LazyBuilderRule
@@ -46,6 +46,7 @@ def create_app(config: Config | None = None) -> Flask:
         if vendor.control is not None:
             app.register_blueprint(vendor.control, url_prefix=f"/_sandbox/{vendor.name}")
 
+    app.before_request(guard.guard_control)  # first: a refused control call does nothing else
     app.before_request(pipeline.detect_vendor)
     app.after_request(pipeline.journal_response)
     app.register_error_handler(Exception, pipeline.handle_error)

@@ -62,6 +62,11 @@ def main() -> None:
     type=click.FloatRange(0.1, 3600),
     help="Seconds a request body may take to arrive; bodies are read before a request thread is taken.",
 )
+@click.option(
+    "--control-token",
+    envvar="SANDBOX_CONTROL_TOKEN",
+    help="Every call under /_sandbox then needs X-Sandbox-Token: TOKEN (env SANDBOX_CONTROL_TOKEN).",
+)
 def serve(
     host: str,
     port: int,
@@ -76,6 +81,7 @@ def serve(
     demo: bool,
     max_tenants: int,
     body_timeout: float,
+    control_token: str | None,
 ) -> None:
     """Serve every vendor on one port, each under its own prefix."""
     if memory and data_dir is not None:
@@ -91,6 +97,8 @@ def serve(
         demo=demo,
         max_tenants=max_tenants,
         body_timeout_seconds=body_timeout,
+        control_token=control_token or None,
+        control_hosts=(host,),
     )
     if scenario_dirs or active:
         # Checked here, where an error can be printed; the ready-made files are checked by the test suite,
@@ -99,6 +107,12 @@ def serve(
     from sandbox.server import serve as run
 
     listener = _listen(host, port, config)  # a failed start is one line, before anything else is printed
+    if not config.control_token and not _loopback(listener.getsockname()[0]):
+        click.echo(
+            f"Warning: listening on {host}, beyond this machine, and the control API (/_sandbox: reset, state, "
+            "keys) takes calls from anyone who reaches it; give --control-token (or SANDBOX_CONTROL_TOKEN)",
+            err=True,
+        )
     root = f"http://{f'[{host}]' if ':' in host else host}:{listener.getsockname()[1]}"
 
     def ready() -> None:
@@ -109,6 +123,12 @@ def serve(
         click.echo(f"campaign-sandbox ready on {root}")
 
     run(config, listener, threads, ready)
+
+
+def _loopback(address: str) -> bool:
+    import ipaddress
+
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
 
 
 def _listen(host: str, port: int, config: Config) -> Any:

@@ -110,7 +110,8 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
             from sandbox.demo import tell
 
             tell(_app)  # before the ready probe, so "ready" means the story is there
-        threading.Thread(target=_announce_when_ready, args=(host, port, on_ready), daemon=True).start()
+        probe = (host, port, on_ready, config.control_token)
+        threading.Thread(target=_announce_when_ready, args=probe, daemon=True).start()
         from sandbox.web.rsgi import WSGIOverRSGI
 
         # RSGI, not WSGI: bodies are read on the event loop before a request thread is taken (web/rsgi.py).
@@ -189,13 +190,16 @@ def _give_up(config: Config, error: Exception, failed: Any) -> None:
     os._exit(1)
 
 
-def _announce_when_ready(host: str, port: int, on_ready: Callable[[], None], timeout: float = 30.0) -> None:
+def _announce_when_ready(
+    host: str, port: int, on_ready: Callable[[], None], token: str | None, timeout: float = 30.0
+) -> None:
     deadline = time.monotonic() + timeout
     probe_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    headers = {"X-Sandbox-Token": token} if token else {}
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection(probe_host, port, timeout=1)
-            connection.request("GET", "/_sandbox/health")
+            connection.request("GET", "/_sandbox/health", headers=headers)
             if connection.getresponse().status == 200:
                 on_ready()
                 return

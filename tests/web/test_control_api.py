@@ -719,12 +719,14 @@ def test_wrong_method_on_a_control_path_is_a_405_json_error(client: FlaskClient)
     assert_control_error(client.delete("/_sandbox/health"), 405)
 
 
-def test_control_bodies_are_json_whatever_the_content_type(client):
-    response = client.post(
-        "/_sandbox/clock/advance",
-        data='{"seconds": 5, "tenant": "demo"}',
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
+def test_a_control_body_of_a_form_type_needs_the_control_header_and_is_then_read_as_json(client):
+    body = '{"seconds": 5, "tenant": "demo"}'
+    form = {"content-type": "application/x-www-form-urlencoded"}  # what `curl -d` sends (web/guard.py)
+
+    refused = client.post("/_sandbox/clock/advance", data=body, headers=form)
+    response = client.post("/_sandbox/clock/advance", data=body, headers={**form, "X-Sandbox-Control": "1"})
+
+    assert refused.status_code == 415
     assert response.status_code == 200
     assert response.get_json()["offset_seconds"] == 5
 
