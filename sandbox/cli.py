@@ -67,6 +67,11 @@ def main() -> None:
     envvar="SANDBOX_CONTROL_TOKEN",
     help="Every call under /_sandbox then needs X-Sandbox-Token: TOKEN (env SANDBOX_CONTROL_TOKEN).",
 )
+@click.option(
+    "--webhook-allow",
+    multiple=True,
+    help="Let webhooks reach this address, network (CIDR) or host name (*.glob), even link-local. Repeatable.",
+)
 def serve(
     host: str,
     port: int,
@@ -82,6 +87,7 @@ def serve(
     max_tenants: int,
     body_timeout: float,
     control_token: str | None,
+    webhook_allow: tuple[str, ...],
 ) -> None:
     """Serve every vendor on one port, each under its own prefix."""
     if memory and data_dir is not None:
@@ -99,6 +105,7 @@ def serve(
         body_timeout_seconds=body_timeout,
         control_token=control_token or None,
         control_hosts=(host,),
+        webhook_allow=webhook_allow,
     )
     if scenario_dirs or active:
         # Checked here, where an error can be printed; the ready-made files are checked by the test suite,

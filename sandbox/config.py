@@ -27,6 +27,8 @@ class Config:
     body_timeout_seconds: float = 30.0  # serve: a request body must arrive within this (web/rsgi.py)
     control_token: str | None = None  # serve --control-token: every control call needs it (web/guard.py)
     control_hosts: tuple[str, ...] = ()  # Host names of this server besides addresses and local names (--host)
+    webhook_allow: tuple[str, ...] = ()  # serve --webhook-allow: addresses, networks, names (core.webhook_targets)
+    listen: tuple[str, int] | None = None  # where serve listens: webhooks may not target it
     max_tenants: int = 2000  # serve --max-tenants; 0: no cap (core.tenants)
     tenant_idle_seconds: float = 10.0  # at the cap, a tenant idle this long makes room for a new key's
     events_kept_per_tenant: int = 10_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import http.client
 import logging
@@ -93,6 +94,7 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
     from granian.server.mp import MPServer
 
     host, port = listener.getsockname()[:2]
+    config = dataclasses.replace(config, listen=(host, port))  # webhooks may not target the sandbox itself
     failed = multiprocessing.Event()  # the worker could not start and said why: Granian's own words add nothing
 
     def load_app() -> Any:

@@ -10,15 +10,14 @@ from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
-import requests
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError, describe_validation
 from sandbox.core.ids import Ids
 from sandbox.core.store import Store
+from sandbox.core.webhook_targets import Posted, WebhookPolicy
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +63,12 @@ class Outbox:
     (the last value repeats), until ``max_attempts``; then it is ``failed`` and the stream moves on.
     """
 
-    def __init__(self, store: Store, ids: Ids, clock: _TenantClock | None = None) -> None:
+    def __init__(
+        self, store: Store, ids: Ids, clock: _TenantClock | None = None, targets: WebhookPolicy | None = None
+    ) -> None:
         self.store = store
         self.ids = ids
+        self.targets = targets or WebhookPolicy()  # where deliveries may go (core.webhook_targets)
         # Retries back off (Zexa's docs) on the sandbox clock: advancing it hurries them.
         self.clock = clock
         self._active: set[str] = set()  # tenants that may have pending deliveries
@@ -292,26 +294,9 @@ class Outbox:
         self._record(tenant, delivery_id, attempt, config, final=not retryable)
         return failure is None
 
-    @staticmethod
-    def _post(delivery: dict[str, Any], timeout: float) -> tuple[int | None, str | None, bool]:
-        """(status code, error, whether a retry could succeed)."""
-        parts = urlsplit(delivery["url"])
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return None, f"not an http(s) URL: {delivery['url'][:200]!r}; never delivered", False
-        try:
-            response = requests.post(
-                delivery["url"],
-                data=delivery["body"].encode("utf-8"),
-                headers=delivery["headers"],
-                timeout=timeout,
-                allow_redirects=False,  # a redirect is not a delivery (a signed body must not be replayed elsewhere)
-            )
-        except requests.RequestException as failure:
-            return None, f"{type(failure).__name__}: {failure}"[:500], True
-        response.close()
-        if 200 <= response.status_code < 300:
-            return response.status_code, None, True
-        return response.status_code, f"HTTP {response.status_code}", True
+    def _post(self, delivery: dict[str, Any], timeout: float) -> Posted:
+        """(status code, error, whether a retry could succeed); the target is checked again, resolved, here."""
+        return self.targets.post(delivery["url"], delivery["body"].encode("utf-8"), delivery["headers"], timeout)
 
     def _record(
         self, tenant: str, delivery_id: str, attempt: dict[str, Any], config: dict[str, Any], final: bool

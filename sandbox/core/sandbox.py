@@ -24,6 +24,7 @@ from sandbox.core.store import Store
 from sandbox.core.tenant import Services, Tenant
 from sandbox.core.tenants import TenantRegistry
 from sandbox.core.vendor import Vendor
+from sandbox.core.webhook_targets import WebhookPolicy
 
 _TENANTS = "_sandbox.tenants"
 
@@ -44,7 +45,7 @@ class Sandbox:
         self.fixtures = {name: load_vendor_fixtures(config.fixtures_dir, name) for name in self.vendors}
         self.rate_limits = RateLimiter()
         self.lifecycles = Lifecycles(self.store, self.clock, self.tenant)
-        self.outbox = Outbox(self.store, self.ids, self.clock)
+        self.outbox = Outbox(self.store, self.ids, self.clock, WebhookPolicy(config.webhook_allow, config.listen))
         self.services = Services(
             config=config,
             store=self.store,

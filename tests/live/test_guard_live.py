@@ -59,3 +59,14 @@ def test_loopback_or_a_token_does_not_warn(started: list[ServerProcess], tmp_pat
 
     assert "Warning" not in on_loopback
     assert "Warning" not in with_token
+
+
+def test_a_served_sandbox_refuses_webhooks_to_itself(started: list[ServerProcess], tmp_path: Path) -> None:
+    server, _ = start(started, tmp_path)
+    hook = {"url": f"http://127.0.0.1:{server.port}/_sandbox/reset", "events": ["*"]}
+    demo = {"Authorization": "Bearer demo-zexa-api-key-0001"}
+
+    response = requests.post(f"{server.url}/zexa/v1/webhooks", json=hook, headers=demo, timeout=HTTP_TIMEOUT)
+
+    assert response.status_code == 422
+    assert "the sandbox itself" in response.json()["message"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 from datetime import datetime
 from typing import Any
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 
 from sandbox.core.store import table_name
 from sandbox.core.tenant import Tenant
+from sandbox.core.webhook_targets import Refused
 from sandbox.vendors.zexa.errors import error
 from sandbox.vendors.zexa.models.base import VENDOR, ZexaBase, iso
 
@@ -24,15 +24,6 @@ PRESENTED = ("id", "url", "events", "created_at")
 def sign(secret: str, body: bytes) -> str:
     """[decided] HMAC-SHA256 of the raw body under the webhook's secret, lowercase hex, nothing else."""
     return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-
-
-def _loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.") or host.lower().endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Webhooks(ZexaBase):
@@ -48,9 +39,14 @@ class Webhooks(ZexaBase):
             ) from None
         if not parts.scheme or not host:
             raise error("invalid_request", "url: must be an absolute URL", details={"fields": {"url": ["invalid"]}})
-        # [doc] HTTPS only; plain HTTP to a loopback host is the sandbox's documented relaxation [decided].
-        if parts.scheme.lower() != "https" and not (parts.scheme.lower() == "http" and _loopback(host)):
-            raise error("validation_error", "url: webhook URLs must use HTTPS", details={"fields": {"url": ["https"]}})
+        # [doc] HTTPS only; plain http to loopback, private networks and single-label hosts is the sandbox's
+        # relaxation, and link-local, cloud metadata and the sandbox's own address are refused [decided]
+        # (core.webhook_targets, which checks again, resolved, at every delivery).
+        try:
+            self.services.outbox.targets.check(url)
+        except Refused as refused:
+            kind = "https" if "HTTPS" in str(refused) else "not_allowed"
+            raise error("validation_error", f"url: {refused}", details={"fields": {"url": [kind]}}) from None
         events = list(dict.fromkeys(data["events"]))
         with self.store.lock:
             webhook_id = self.new_id("wh", "webhooks")
