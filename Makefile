@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-compare clean compile chromium screenshot
+.PHONY: run test lint format bench bench-peers bench-compare clean compile chromium haproxy scale screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,27 +26,47 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+# The scale-out (deploy/) runs behind Debian's HAProxy; its live test starts one.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq haproxy; fi; }
+
 # The Postman collections run under newman (npm) in the contract tests.
 NEWMAN = .tools/node_modules/.bin/newman
 $(NEWMAN):
 	npm install --silent --no-audit --no-fund --prefix .tools newman@6
 
-test: $(STAMP) chromium $(NEWMAN)
-	$(BIN)/ruff check sandbox tests bench
-	$(BIN)/ruff format --check sandbox tests bench
+test: $(STAMP) chromium haproxy $(NEWMAN)
+	$(BIN)/ruff check sandbox tests bench deploy
+	$(BIN)/ruff format --check sandbox tests bench deploy
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check sandbox tests bench
+	$(BIN)/ruff check sandbox tests bench deploy
 
 format: $(STAMP)
-	$(BIN)/ruff format sandbox tests bench
-	$(BIN)/ruff check --fix sandbox tests bench
+	$(BIN)/ruff format sandbox tests bench deploy
+	$(BIN)/ruff check --fix sandbox tests bench deploy
 
-bench: compile
+# `make bench PEERS=1` (or `make bench-peers`): the sandbox beside Prism, WireMock and moto, as ratios (bench/peers.py).
+bench: compile $(if $(PEERS),haproxy)
+ifdef PEERS
+	$(BIN)/python bench/peers.py
+else
 	$(BIN)/python bench/run.py
+endif
+
+bench-peers: compile haproxy
+	$(BIN)/python bench/peers.py
+
+# N instances behind HAProxy on one port, tenants routed by key (deploy/): `make scale N=3 [PORT=8700] [MEMORY=1]`.
+N ?= 2
+PORT ?= 8700
+scale: compile haproxy
+	$(BIN)/python deploy/scaleout.py --instances $(N) --port $(PORT) $(if $(MEMORY),--memory)
 
 clean:
 	rm -rf $(VENV) .sandbox-data .pytest_cache

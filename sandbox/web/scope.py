@@ -29,6 +29,8 @@ class Scoped(Schema):
 
 
 SCOPE_KEYS = frozenset(Scoped().fields)
+# Scope by header as well, so a proxy spreading tenants over instances can route control calls (deploy/).
+TENANT_HEADER, CREDENTIAL_HEADER = "X-Sandbox-Tenant", "X-Sandbox-Credential"
 
 
 def split_scope(
@@ -42,13 +44,14 @@ def split_scope(
 
 
 def scope(sandbox: Sandbox, body: dict[str, Any]) -> str | None:
-    """The tenant a control call is about: ``tenant``, ``X-Sandbox-Tenant``, or a vendor credential.
+    """The tenant a control call is about: ``tenant`` or ``X-Sandbox-Tenant``, else a vendor credential
+    (``credential`` or ``X-Sandbox-Credential``).
 
     The body's scope keys come first, then the query string's (``POST ...?credential=K`` keeps a curl body plain).
     """
     query = args_as(Scoped) if request.args else {}
-    tenant = body.get("tenant") or query.get("tenant") or request.headers.get("X-Sandbox-Tenant")
-    secret = body.get("credential") or query.get("credential")
+    tenant = body.get("tenant") or query.get("tenant") or request.headers.get(TENANT_HEADER)
+    secret = body.get("credential") or query.get("credential") or request.headers.get(CREDENTIAL_HEADER)
     if tenant or not secret:
         return tenant
     return credential_tenant(sandbox, secret, body.get("vendor") or query.get("vendor"))

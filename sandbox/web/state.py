@@ -153,4 +153,6 @@ def _journal_filters(sandbox: Sandbox) -> dict[str, str]:
         tenant = scope(sandbox, {"credential": request.args["credential"], "vendor": request.args.get("vendor")})
         if tenant:
             filters["tenant"] = tenant
+    elif "tenant" not in filters and (tenant := scope(sandbox, {})):  # X-Sandbox-Tenant / X-Sandbox-Credential
+        filters["tenant"] = tenant
     return filters
