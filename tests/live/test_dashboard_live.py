@@ -222,3 +222,25 @@ def test_the_page_fetches_nothing_but_its_own_server(browser: Any, sandbox_serve
     opened.wait_for_timeout(1200)  # a refresh round too
     context.close()
     assert seen and all(url.startswith(f"{sandbox_server.url}/_sandbox/") for url in seen), seen
+
+
+def test_with_a_control_token_the_page_asks_for_it_and_shows_nothing_before(browser: Any) -> None:
+    from pathlib import Path
+
+    from live_helpers import ServerProcess
+
+    server = ServerProcess("--control-token", "dash-token-0001", cwd=Path(__file__).resolve().parents[2])
+    try:
+        server.wait_ready()
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{server.url}/_sandbox/")  # the page itself holds no state: served without the token
+        playwright_api.expect(page.locator("#token-form")).to_be_visible(timeout=WAIT_MS)
+        assert page.locator("table.kind").count() == 0  # no record, no tenant name before the token
+        page.get_by_label("Control token").fill("dash-token-0001")
+        page.get_by_role("button", name="Use").click()
+        page.wait_for_selector("table.kind", timeout=WAIT_MS)
+        playwright_api.expect(page.locator("#tenant")).to_contain_text("demo")
+        context.close()
+    finally:
+        server.stop()
