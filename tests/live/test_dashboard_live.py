@@ -244,3 +244,20 @@ def test_with_a_control_token_the_page_asks_for_it_and_shows_nothing_before(brow
         context.close()
     finally:
         server.stop()
+
+
+def test_swagger_ui_tries_an_operation_out_against_this_sandbox_with_the_demo_key(
+    browser: Any, sandbox_server: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(f"{sandbox_server.url}/_sandbox/docs/webex")
+    operation = page.locator("#operations-default-list_campaigns")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Execute").click()  # "Try it out" is on from the start
+    status = operation.locator(".live-responses-table tbody .response-col_status").first
+    playwright_api.expect(status).to_have_text("200", timeout=WAIT_MS)  # the demo key was prefilled
+    context.close()
+    assert all(url.startswith(f"{sandbox_server.url}/") for url in seen), seen  # offline: nothing else fetched
