@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -50,6 +51,20 @@ def plugin_keys(url: str, vendor: str) -> dict[str, str]:
     return {str(c["secret"]): str(c["tenant"]) for c in found if str(c["secret"]).startswith("pytest-")}
 
 
+@pytest.fixture
+def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the user's suite in a subprocess with only this plugin (and xdist) loaded: the environment's other
+    plugins (schemathesis, hypothesis...) cost seconds per run. The entry point itself is used by the teardown test.
+    """
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+    def run(*args: str) -> pytest.RunResult:
+        plugins = ["-p", "sandbox.pytest_plugin", *(["-p", "xdist.plugin"] if "-n" in args else [])]
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", *plugins, *args)
+
+    return run
+
+
 def durations(pytester: pytest.Pytester, source: str) -> dict[str, float]:
     pytester.makepyfile(test_user=source)
     result = pytester.runpytest_subprocess("-p", "no:randomly", "--durations=0", "-vv", "-p", "no:cacheprovider")
@@ -62,13 +77,15 @@ def test_a_live_sandbox_server_stops_in_under_a_tenth_of_a_second(pytester: pyte
     assert durations(pytester, SERVER_TEST)["teardown"] < 0.1
 
 
-def test_freezegun_leaves_pytests_own_timing_real(pytester: pytest.Pytester) -> None:
+def test_freezegun_leaves_pytests_own_timing_real(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.setenv("PYTEST_PLUGINS", "sandbox.pytest_plugin")
     measured = durations(pytester, FROZEN_TEST)
     assert 0.05 <= measured["call"] < 5  # the real sleep, not the frozen moment's years
     assert measured.get("setup", 0.0) < 5
 
 
-def test_one_server_per_session_is_started_once(pytester: pytest.Pytester) -> None:
+def test_one_server_per_session_is_started_once(pytester: pytest.Pytester, run_suite: Any) -> None:
     pytester.makepyfile(
         test_user="""
         SEEN = []
@@ -83,7 +100,7 @@ def test_one_server_per_session_is_started_once(pytester: pytest.Pytester) -> No
             assert sandbox.url == sandbox_server.url
         """
     )
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    run_suite().assert_outcomes(passed=2)
 
 
 SHARED_TEST = """
@@ -101,15 +118,15 @@ def test_on_the_shared_server(sandbox_server, sandbox):
 
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_a_shared_server_named_by_option_or_environment_is_used(
-    pytester: pytest.Pytester, shared_server: ServerProcess, monkeypatch: pytest.MonkeyPatch, how: str
+    pytester: pytest.Pytester, run_suite: Any, shared_server: ServerProcess, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     pytester.makepyfile(test_user=SHARED_TEST.format(url=shared_server.url))
     before = plugin_keys(shared_server.url, "webex")
     if how == "option":
-        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--sandbox-url={shared_server.url}/")
+        result = run_suite(f"--sandbox-url={shared_server.url}/")
     else:
         monkeypatch.setenv("CAMPAIGN_SANDBOX_URL", shared_server.url)
-        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+        result = run_suite()
     result.assert_outcomes(passed=1)
     made = set(plugin_keys(shared_server.url, "webex").items()) - set(before.items())
     assert len(made) == 1 and next(iter(made))[1].startswith("key-")  # the test's key reached the shared server
@@ -156,9 +173,9 @@ def test_the_sandbox_fixture(sandbox):
 """
 
 
-def test_the_sandbox_fixture_is_the_tests_own_tenant_and_its_helpers(pytester: pytest.Pytester) -> None:
+def test_the_sandbox_fixture_is_the_tests_own_tenant_and_its_helpers(pytester: pytest.Pytester, run_suite: Any) -> None:
     pytester.makepyfile(test_user=HANDLE_TEST)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    run_suite().assert_outcomes(passed=1)
 
 
 XDIST_TEST = """
@@ -191,12 +208,12 @@ def test_worker(sandbox, n):
 
 
 def test_four_xdist_workers_share_one_server_without_interference(
-    pytester: pytest.Pytester, shared_server: ServerProcess
+    pytester: pytest.Pytester, run_suite: Any, shared_server: ServerProcess
 ) -> None:
     pytester.makepyfile(test_user=XDIST_TEST)
     before = plugin_keys(shared_server.url, "webex")
 
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "4", f"--sandbox-url={shared_server.url}")
+    result = run_suite("-n", "4", f"--sandbox-url={shared_server.url}")
 
     result.assert_outcomes(passed=16)
     assert re.search(r"\b4 workers\b", result.stdout.str()), result.stdout.str()
@@ -204,7 +221,9 @@ def test_four_xdist_workers_share_one_server_without_interference(
     assert len(set(made.values())) == 16  # sixteen tenants, all on the one server
 
 
-def test_session_scoped_overrides_and_fixtures_need_no_function_scope(pytester: pytest.Pytester) -> None:
+def test_session_scoped_overrides_and_fixtures_need_no_function_scope(
+    pytester: pytest.Pytester, run_suite: Any
+) -> None:
     pytester.makeconftest(
         """
         import pytest
@@ -228,12 +247,12 @@ def test_session_scoped_overrides_and_fixtures_need_no_function_scope(pytester: 
             assert response.status_code == 401
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = run_suite()
     result.assert_outcomes(passed=1)
     assert "ScopeMismatch" not in result.stdout.str()
 
 
-def test_the_sandbox_mock_fixture(pytester: pytest.Pytester) -> None:
+def test_the_sandbox_mock_fixture(pytester: pytest.Pytester, run_suite: Any) -> None:
     pytester.makepyfile(
         test_user="""
         import httpx
@@ -254,4 +273,4 @@ def test_the_sandbox_mock_fixture(pytester: pytest.Pytester) -> None:
             assert sandbox_mock.status("zexa.campaign", created["id"]) == "completed"
         """
     )
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    run_suite().assert_outcomes(passed=1)

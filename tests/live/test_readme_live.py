@@ -182,7 +182,10 @@ def test_every_yaml_and_json_example_loads(block: Block) -> None:
         assert (result.returncode, result.stdout.strip()) == (0, "ok: 1 scenario(s) valid"), result.stderr
 
 
-def test_every_python_example_passes_as_a_users_suite(pytester: pytest.Pytester) -> None:
+def test_every_python_example_passes_as_a_users_suite(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # only this plugin: the others cost seconds to load
     tests = 0
     for number, block in enumerate(blocks("python")):
         if block.text.startswith("# conftest.py"):
@@ -191,7 +194,7 @@ def test_every_python_example_passes_as_a_users_suite(pytester: pytest.Pytester)
             pytester.makepyfile(**{f"test_readme_{number}": block.text})
             tests += len(re.findall(r"^def test_", block.text, re.M))
     assert tests >= 5
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=tests)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "sandbox.pytest_plugin").assert_outcomes(passed=tests)
 
 
 @pytest.mark.parametrize(
