@@ -10,6 +10,7 @@ from sandbox.core.vendor import Vendor
 from sandbox.vendors import dailystory, infobip, webex, zexa
 from sandbox.web import apidocs, control, dashboard, guard, pipeline, records, scenarios, state, webhooks
 from sandbox.web.current import EXTENSION
+from sandbox.web.fastjson import SandboxJSON
 from sandbox.web.hostrouting import VendorHostRouter
 from sandbox.web.routing import LazyBuilderRule
 
@@ -21,8 +22,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = SandboxJSON(app)  # orjson; keys in order, UTF-8 as is
     app.url_map.strict_slashes = False
     # No 308 redirect (an HTML body) from /zexa/v1//campaigns to /zexa/v1/campaigns: a path with an empty
     # segment matches no route, so it gets the vendor's own JSON 404, as an API gateway would answer.

@@ -18,7 +18,9 @@ REDACTED = "[redacted]"
 # [decided] Names whose values are secrets, in any case and with any separators (client_secret, apiKey,
 # access-token, X-Password...): keys, passwords, tokens, webhook secrets are never kept in the journal.
 _SECRET_WORDS = ("password", "passphrase", "secret", "token", "apikey", "authorization", "privatekey", "credential")
-_HINT = re.compile(r"(?i)pass|secret|token|key|auth|credential")
+# What a text holding such a name must contain once lowered: the word's letters in order, anything but letters
+# between them (a name is folded that way); a backslash may hide a letter in an escape, so it parses the text too.
+_HINT = re.compile("|".join("[^a-z]*".join(word) for word in _SECRET_WORDS))
 _FORM_PAIR = re.compile(r"(^|[&;?])([^=&;]+)=([^&;]*)")
 
 
@@ -29,7 +31,7 @@ def is_secret_name(name: str) -> bool:
 
 def redact(text: str) -> str:
     """``text`` with the values of secret-named fields masked: a JSON body, a form body or a query string."""
-    if not _HINT.search(text):
+    if "\\" not in text and not _HINT.search(text.lower()):
         return text
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):

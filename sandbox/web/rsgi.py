@@ -82,21 +82,19 @@ class WSGIOverRSGI:
     async def _read_body(self, proto: Any, method: str, path: str, declared: str | None) -> tuple[bytes, bool]:
         """The body, up to one byte past the app's limit (so the app sees it is too large), and whether it came."""
         limit = self.limit(method, path)
+        if declared == "0":
+            return b"", True
         if declared is not None and declared.isdigit() and int(declared) > limit:
             return b"", True  # the app refuses it by its Content-Length, without reading it
         chunks: list[bytes] = []
         size = 0
-
-        async def gather() -> None:
-            nonlocal size
-            async for chunk in proto:
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > limit:
-                    return
-
         try:
-            await asyncio.wait_for(gather(), self.body_timeout)
+            async with asyncio.timeout(self.body_timeout):  # a deadline on this task: no task of its own
+                async for chunk in proto:
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > limit:
+                        break
         except TimeoutError:
             return b"".join(chunks), False
         return b"".join(chunks), True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, pre_load, validate
@@ -21,10 +22,13 @@ class NullsAbsent(Schema):
 
     @pre_load
     def nulls_are_absent(self, body: Any, **_: Any) -> Any:
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or None not in body.values():
             return body
-        required = {field.data_key or name for name, field in self.load_fields.items() if field.required}
-        return {key: value for key, value in body.items() if value is not None or key in required}
+        return {key: value for key, value in body.items() if value is not None or key in self._required}
+
+    @functools.cached_property
+    def _required(self) -> frozenset[str]:
+        return frozenset(field.data_key or name for name, field in self.load_fields.items() if field.required)
 
 
 class NotificationSchema(NullsAbsent):
