@@ -140,7 +140,7 @@ class Credentials:
         return self._by_key.get(f"{vendor}:{secret}")
 
     def find_secret(self, secret: str) -> list[Credential]:
-        return [cred for cred in self._by_key.values() if cred.secret == secret]
+        return [cred for cred in self._snapshot() if cred.secret == secret]
 
     def given_tenant(self, secret: str) -> str | None:
         """The tenant a key was given (fixtures, the control API, a first use) with any vendor, if any."""
@@ -162,7 +162,11 @@ class Credentials:
         return credential
 
     def all(self, vendor: str | None = None) -> list[Credential]:
-        return [cred for cred in self._by_key.values() if vendor in (None, cred.vendor)]
+        return [cred for cred in self._snapshot() if vendor in (None, cred.vendor)]
+
+    def _snapshot(self) -> list[Credential]:
+        """Every credential now: a list taken in one step, so a request adding a key meanwhile breaks no loop."""
+        return list(self._by_key.values())
 
     def forget_tenant(self, tenant: str) -> None:
         """Drop every credential of ``tenant`` (an evicted tenant: its keys would otherwise point nowhere)."""
@@ -176,10 +180,10 @@ class Credentials:
 
     def protected(self, tenant: str) -> bool:
         """Whether a tenant holds a key from the fixtures or the control API (never evicted)."""
-        return any(c.tenant == tenant and c.origin != "auto" for c in self._by_key.values())
+        return any(c.tenant == tenant and c.origin != "auto" for c in self._snapshot())
 
     def tenants(self) -> set[str]:
-        return {cred.tenant for cred in self._by_key.values()}
+        return {cred.tenant for cred in self._snapshot()}
 
     def load(self, credentials: Iterable[Credential]) -> None:
         for credential in credentials:

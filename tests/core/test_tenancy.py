@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +13,8 @@ from flask.testing import FlaskClient
 
 from sandbox.app import create_app
 from sandbox.config import Config
+from sandbox.core.auth import Credential, Credentials
+from sandbox.core.store import Store
 
 DEMO = "demo-webex-api-key-0001"
 CAMPAIGNS = "/webex/v1/campaigns"
@@ -307,3 +311,39 @@ def test_reference_data_is_a_copy_per_tenant(client: FlaskClient, fresh_key: Cal
 
     assert refused.status_code == 400
     assert allowed.status_code == 200
+
+
+def test_reading_the_credentials_while_keys_are_added_never_breaks() -> None:
+    """Every new key adds a credential while other requests read them (tenant cap, control scope)."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        credentials = Credentials(Store())
+        for number in range(2000):
+            credentials.put(Credential("webex", f"seed-key-{number:05d}", f"t{number}", origin="auto"))
+        failures: list[BaseException] = []
+        done = threading.Event()
+
+        def read() -> None:
+            while not done.is_set():
+                try:
+                    credentials.protected("t1")
+                    credentials.tenants()
+                    credentials.find_secret("seed-key-00001")
+                    credentials.all("webex")
+                except RuntimeError as failure:  # dictionary changed size during iteration
+                    failures.append(failure)
+                    return
+
+        readers = [threading.Thread(target=read) for _ in range(2)]
+        for reader in readers:
+            reader.start()
+        for number in range(3000):
+            credentials.put(Credential("webex", f"new-key-{number:05d}", f"n{number}", origin="auto"))
+        done.set()
+        for reader in readers:
+            reader.join(10)
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert failures == []
