@@ -184,6 +184,8 @@ def systems(openapi: Path, wiremock_root: Path) -> list[System]:
                 "--root-dir",
                 str(wiremock_root),
                 "--disable-banner",
+                "--max-request-journal-entries",  # bounded as the sandbox's journal is (an unbounded one slows)
+                "5000",
             ],
             "/__admin/health",
             200,
