@@ -23,6 +23,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from sandbox.core import memory
+
 log = logging.getLogger(__name__)
 
 Tables = dict[str, dict[str, Any]]
@@ -261,6 +263,8 @@ class ChangeLog:
             for generation, file in list(self._logs()):
                 if generation <= covered:
                     file.unlink(missing_ok=True)
+            del tables
+            memory.release()  # the copy and its encoding were as large as the state
 
     def _write_snapshot(self, tables: Tables, covered: int) -> int:
         self.path.parent.mkdir(parents=True, exist_ok=True)

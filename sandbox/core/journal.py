@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import fnmatch
 import itertools
 import json
@@ -13,6 +11,8 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from sandbox.core import memory
 
 REDACTED = "[redacted]"
 # [decided] Names whose values are secrets, in any case and with any separators (client_secret, apiKey,
@@ -63,18 +63,6 @@ def _mask(value: Any) -> tuple[Any, bool]:
         items = [_mask(item) for item in value]
         return [item for item, _ in items], any(changed for _, changed in items)
     return value, False
-
-
-def _release_memory() -> None:
-    """Hand freed heap pages back to the system (glibc keeps them otherwise), so a clear shows in RSS."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
 
 
 @dataclass(frozen=True)
@@ -149,7 +137,7 @@ class Journal:
             self._entries = deque(kept)
             self._bytes -= freed
         if freed > 1024 * 1024:
-            _release_memory()
+            memory.release()
         return removed
 
 

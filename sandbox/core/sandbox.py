@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox.config import Config
-from sandbox.core import snapshot
+from sandbox.core import memory, snapshot
 from sandbox.core.auth import Credential, Credentials
 from sandbox.core.clock import Clock
 from sandbox.core.fixtures import load_vendor_fixtures
@@ -144,6 +144,7 @@ class Sandbox:
             for vendor in self.vendors:
                 self._seeded.discard((tenant, vendor))
             self.tenant_registry.remove(tenant)
+        memory.release(at_most_every=10.0)  # evictions come one by one; trimming once in a while keeps RSS flat
 
     def _register_stored(self) -> None:
         """The tenants of a loaded or imported store, protected ones apart, in the order they were made."""
