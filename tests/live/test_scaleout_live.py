@@ -25,6 +25,7 @@ import requests
 from live_helpers import free_port
 
 from sandbox.core.auth import auto_tenant_name
+from sandbox.testing import SandboxControl, http_transport
 
 pytestmark = pytest.mark.live
 
@@ -200,6 +201,26 @@ def test_clock_scenarios_and_reset_act_on_one_tenant_of_an_instance(deployment: 
     assert requests.get(f"{url}{CAMPAIGNS}/{theirs}", headers=bearer(neighbour), timeout=10).status_code == 200
     assert create(url, key, f"campaign of {key}").status_code == 200  # recreated: the later tests find it again
     placed["i2"][0] = (key, create(url, key, f"again {key}").json()["id"])
+
+
+def test_the_pytest_plugins_handle_acts_on_its_keys_instance(deployment: Deployment, placed: Any) -> None:
+    """``SandboxControl`` (the ``sandbox`` fixture) pointed at the proxy: every helper reaches the key's instance."""
+    url = deployment.url
+    for instance, keys in placed.items():
+        key = keys[1][0]
+        control = SandboxControl(url, http_transport(url), key=key)
+        scenario = {
+            "name": f"scaleout-{instance}-failing-events",
+            "rules": [{"match": {"vendor": "webex", "operation": "trigger_event"}, "respond": {"status": 503}}],
+        }
+        control.define(scenario)  # a catalogue entry of the instance the key routes to
+        assert control.activate(scenario["name"]) == [scenario["name"]]
+        assert requests.post(f"{url}{EVENTS}", json=EVENT, headers=bearer(key), timeout=10).status_code == 503
+        control.deactivate()
+        assert control.advance(300)["offset_seconds"] >= 300
+        clock = requests.get(f"{url}/_sandbox/clock", headers=by_key(key), timeout=TIMEOUT)
+        assert clock.headers[INSTANCE] == instance and clock.json()["offset_seconds"] >= 300
+        assert {entry["tenant"] for entry in control.journal()} == {auto_tenant_name(key)}
 
 
 def test_losing_one_instance_affects_only_its_tenants(deployment: Deployment, placed: Any) -> None:
