@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -109,7 +108,7 @@ class Credentials:
 
     def __init__(self, store: Store, strict: bool = False) -> None:
         self._store = store
-        self._lock = threading.Lock()
+        self._lock = store.lock  # the store's: one lock order everywhere (an eviction forgets under it)
         self.strict = strict
         self._by_key: dict[str, Credential] = {}
         self._tenant_by_secret: dict[str, str] = {}  # the first tenant a secret was given, with any vendor

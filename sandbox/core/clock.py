@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 from sandbox.core.store import Store
@@ -20,7 +19,7 @@ class Clock:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._lock = threading.Lock()
+        self._lock = store.lock  # the store's: one lock order everywhere (an eviction forgets under it)
         self._offsets: dict[str, float] = {}
         self.reload()
 

@@ -158,7 +158,7 @@ class Sandbox:
 
         Resetting one tenant keeps its credentials, so the key a test holds keeps working.
         """
-        with self.store.lock:
+        with self._seed_lock, self.store.lock:  # the order every path takes them in (ensure_tenant, eviction)
             if tenant is None:
                 self.store.drop_where(lambda name: True)
                 self.store.refused = None  # what was refused is gone with everything else

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import random
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +79,7 @@ class Scenarios:
         self._active: dict[str, list[str]] = {}
         self._counts: dict[tuple[str, str, int], int] = {}
         self._random: dict[tuple[str, str], random.Random] = {}
-        self._lock = threading.Lock()
+        self._lock = store.lock  # the store's: one lock order everywhere (an eviction forgets under it)
 
     # -- loading --------------------------------------------------------------------------------------
     def start(self, known: Known) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -101,3 +104,57 @@ def test_health_counts_tenants_without_listing_them(
     monkeypatch.setattr(sandbox, "tenants", listing)
 
     assert client.get("/_sandbox/health").json["tenants"] == sandbox.tenant_count()
+
+
+def test_evictions_beside_clock_credential_scenario_and_reset_calls_never_deadlock(
+    fresh_key: Callable[[str], str],
+) -> None:
+    """Every path takes the locks in one order (the soak once froze: an eviction against a clock advance).
+
+    On an app of its own, left alone if it deadlocks, so that the failure is this assertion and not a hang.
+    """
+    held = create_app(Config(memory=True)).extensions["sandbox"]
+    app = create_app(Config(memory=True, max_tenants=held.tenant_count() + ROOM, tenant_idle_seconds=0.0))
+    held.close()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    stop = threading.Event()
+    failures: list[str] = []
+
+    def loop(work: Callable[[FlaskClient, int], object]) -> None:
+        client = app.test_client()
+        number = 0
+        while not stop.is_set():
+            number += 1
+            try:
+                work(client, number)
+            except Exception as failure:  # reported below
+                failures.append(repr(failure))
+                return
+
+    def new_tenant(client: FlaskClient, number: int) -> None:  # evicts, or is refused once control tenants fill up
+        assert client.get(CAMPAIGNS, headers=auth(fresh_key("webex"))).status_code in (200, 401)
+
+    works: list[Callable[[FlaskClient, int], object]] = [
+        new_tenant,
+        new_tenant,
+        lambda c, n: c.post("/_sandbox/clock/advance", json={"tenant": f"clock-{n % 5}", "seconds": 1}),
+        lambda c, n: c.post("/_sandbox/credentials", json={"vendor": "webex", "tenant": f"made-{n % 3}"}),
+        lambda c, n: c.post("/_sandbox/scenarios/webex-bad-gateway/activate", json={"tenant": f"s-{n % 3}"}),
+        lambda c, n: c.post("/_sandbox/reset", json={"tenant": "demo"}),
+    ]
+    threads = [threading.Thread(target=loop, args=(work,), daemon=True) for work in works]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        stop.set()
+        deadline = time.monotonic() + 10
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert not [thread for thread in threads if thread.is_alive()], "a request thread is stuck: a deadlock"
+    app.extensions["sandbox"].close()
+    assert failures == []
