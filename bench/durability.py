@@ -10,6 +10,7 @@ Phases, on a data dir filled with ``--mb`` of Zexa campaigns (records of the sha
   2. log: the same state as an uncompacted change log (as after an import or a long run); restart replays it and
      the first commit starts a compaction of the whole 100 MB; the server is killed while the compaction's temp
      file is being written, and the next start must find everything, and no temp file.
+  3. import: an export of the same size restored with PUT /_sandbox/state on a fresh server (checked whole first).
 Only loopback traffic, to servers this script starts.
 """
 
@@ -206,6 +207,35 @@ def phase_log(data_dir: Path) -> dict[str, Any]:
     }
 
 
+def phase_import(megabytes: int, template: dict[str, Any]) -> dict[str, Any]:
+    """PUT /_sandbox/state of a ~``megabytes`` export to a fresh server: checked whole, then restored."""
+    tables: dict[str, dict[str, Any]] = {}
+    written, count = 0, 0
+    while written < megabytes * 1024 * 1024:
+        key = f"cmp_import{count:09d}"
+        record = {**template, "id": key, "name": f"Imported campaign {count}", "body": "x" * 600}
+        tables.setdefault(f"zexa.campaigns/{TENANTS[count % len(TENANTS)]}", {})[key] = record
+        written += len(json.dumps(record)) + 30
+        count += 1
+    python = shlex.quote(sys.executable)
+    with run.running_server(f"{python} -m sandbox serve --memory --port {{port}}") as server:
+        url = f"http://127.0.0.1:{server.port}/_sandbox"
+        version = requests.get(f"{url}/health", timeout=10).json()["version"]
+        body = json.dumps({"version": version, "tables": tables}).encode()
+        started = time.perf_counter()
+        response = requests.put(f"{url}/state", data=body, headers={"Content-Type": "application/json"}, timeout=600)
+        took = time.perf_counter() - started
+        held = sum(len(rows) for rows in requests.get(f"{url}/state", timeout=600).json()["tables"].values())
+        return {
+            "snapshot_mb": round(len(body) / 1024 / 1024),
+            "status": response.status_code,
+            "import_s": round(took, 2),
+            "records_sent": count,
+            "records_held": held,
+            "rss_mb": server.memory()["rss_sum_mb"],
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=int, default=100)
@@ -224,6 +254,8 @@ def main() -> None:
         fill(log_dir, args.mb, template, as_log=True)
         print("log phase: the same state as a change log; killed during the compaction it starts")
         results["log"] = phase_log(log_dir)
+        print("import phase: PUT /_sandbox/state of the same size")
+        results["import"] = phase_import(args.mb, template)
         print(json.dumps(results, indent=2))
     finally:
         if args.keep is None:

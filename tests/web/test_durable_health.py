@@ -1,0 +1,48 @@
+"""/_sandbox/health on a data dir whose disk fails: degraded with the reason, then ok again, nothing lost."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from webex_helpers import CAMPAIGNS, auth, campaign_body
+
+from sandbox.app import create_app
+from sandbox.config import Config
+
+
+def test_a_failing_disk_shows_in_health_and_later_writes_of_other_tenants_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_key: Callable[[str], str]
+) -> None:
+    app = create_app(Config(memory=False, data_dir=tmp_path, persist_commit_seconds=60))
+    client = app.test_client()
+    sandbox = app.extensions["sandbox"]
+    real_fsync = os.fsync
+    failing = {"on": True}
+
+    def fsync(fd: int) -> None:
+        if failing["on"]:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    first, second = fresh_key("webex"), fresh_key("webex")
+    assert client.post(CAMPAIGNS, json=campaign_body(name="before"), headers=auth(first)).status_code == 200
+    with pytest.raises(OSError):
+        sandbox.store.flush()
+
+    health = client.get("/_sandbox/health").json
+    assert health["status"] == "degraded" and "No space left on device" in health["problem"]
+    assert client.post(CAMPAIGNS, json=campaign_body(name="during"), headers=auth(second)).status_code == 200
+
+    failing["on"] = False
+    sandbox.store.flush()
+    assert client.get("/_sandbox/health").json["status"] == "ok"
+    sandbox.close()
+
+    reopened = create_app(Config(memory=False, data_dir=tmp_path)).test_client()
+    assert [c["name"] for c in reopened.get(CAMPAIGNS, headers=auth(first)).json] == ["before"]
+    assert [c["name"] for c in reopened.get(CAMPAIGNS, headers=auth(second)).json] == ["during"]
+    reopened.application.extensions["sandbox"].close()
