@@ -16,6 +16,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sandbox.vendors.infobip.schemas import CAMPAIGN_EXAMPLE
+
 log = logging.getLogger(__name__)
 
 TENANT = "demo"
@@ -24,30 +26,8 @@ INFOBIP = {"Authorization": "App demo-infobip-api-key-0001"}
 ZEXA = {"Authorization": "Bearer demo-zexa-api-key-0001"}
 DAILYSTORY = {"Authorization": "Bearer demo-dailystory-token-0001"}
 INFOBIP_BASE = "/infobip/number-registration/1"
-# Seed 001's request sample, shortened to what a review reads.
-INFOBIP_CAMPAIGN: dict[str, Any] = {
-    "type": "TEN_DIGIT_LONG_CODE",
-    "name": "Spring Promo",
-    "numbers": ["41785473249"],
-    "brandId": "a0c63335-f841-4d43-9ef8-e0765a233f29",
-    "confirmationMessage": "Example promotional-marketing. Msg&data rates may apply. "
-    "Reply HELP for help, STOP to cancel.",
-    "customerCarePhone": "41785473249",
-    "customerCareEmail": "examples@example.com",
-    "exampleMessages": ["Come in today and get 10% OFF today!"],
-    "helpMessage": "Example promotional-marketing: Help at textsupport@example.com or 18889997777.",
-    "lowVolume": False,
-    "messageTypes": ["SMS", "MMS"],
-    "programSummary": "A mix of promotional and informational messaging.",
-    "stopMessage": "Example promotional-marketing: You have been unsubscribed, no more messages will be sent.",
-    "useCases": ["PROMOTIONAL_MARKETING", "EDUCATION"],
-    "optIns": {"keyword": {"callToAction": "Text MESSAGE to subscribe", "keywords": ["MESSAGE"]}},
-    "termsAndConditionsUrl": "https://www.example.com/terms-of-service/",
-    "ageGated": True,
-    "directLending": False,
-    "embeddedLink": True,
-    "embeddedPhone": False,
-}
+# Seed 001's request sample, as Infobip's OpenAPI example holds it, under the demo's own name.
+INFOBIP_CAMPAIGN: dict[str, Any] = {**CAMPAIGN_EXAMPLE, "name": "Spring Promo"}
 
 
 class _Receiver(BaseHTTPRequestHandler):
