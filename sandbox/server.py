@@ -114,10 +114,19 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
             tell(_app)  # before the ready probe, so "ready" means the story is there
         probe = (host, port, on_ready, config.control_token)
         threading.Thread(target=_announce_when_ready, args=probe, daemon=True).start()
+        from sandbox.web.injection import may_run_inline
         from sandbox.web.rsgi import WSGIOverRSGI
 
-        # RSGI, not WSGI: bodies are read on the event loop before a request thread is taken (web/rsgi.py).
-        return WSGIOverRSGI(_app, threads, _body_limit(config), config.body_timeout_seconds)
+        # RSGI, not WSGI: bodies are read on the event loop, and vendor calls no scenario can delay run
+        # there too; the others take a request thread (web/rsgi.py).
+        sandbox = _app.extensions["sandbox"]
+        return WSGIOverRSGI(
+            _app,
+            threads,
+            _body_limit(config),
+            config.body_timeout_seconds,
+            inline=lambda method, path, headers: may_run_inline(sandbox, path, headers),
+        )
 
     def run_worker(*args: Any, **kwargs: Any) -> Any:
         try:

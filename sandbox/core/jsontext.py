@@ -7,6 +7,8 @@ import math
 import re
 from typing import Any
 
+import orjson
+
 # What Java and Go clients (and the vendors' own servers) read an integer into; past it a number is not an id
 # or an amount but an attack on whatever converts it (a float, a datetime, a 4,300-digit string).
 INT_LIMIT = 2**63
@@ -15,6 +17,11 @@ _LONE_SURROGATE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
+
+
+# A run of digits as long as 2**63: orjson reads such integers as unsigned or as floats, so those bodies take
+# the standard library's way (as does any body orjson refuses, so that the message says what is wrong).
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 class NotText(ValueError):
@@ -49,7 +56,13 @@ def loads(raw: bytes | str) -> Any:
     Refused, besides bad syntax: bytes that are not valid UTF-8 (a surrogate sent as raw bytes ``ED A0 80``
     included; ``json.loads`` would pass it through), lone UTF-16 surrogate escapes (``"\\ud800"``), NaN and
     Infinity, floats that overflow to infinity, integers outside 64 bits, and nesting Python cannot recurse into.
+    orjson (as strict on all of these but the integers) reads the common case; the rest is read as before.
     """
+    if isinstance(raw, bytes) and not _LONG_DIGITS.search(raw):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # said below, in the standard library's words
     if isinstance(raw, bytes):
         try:
             text = raw.decode(json.detect_encoding(raw))
@@ -71,6 +84,29 @@ def loads(raw: bytes | str) -> Any:
 
 def dumps(value: Any) -> bytes:
     """The compact UTF-8 JSON of a value the store keeps, or ``Unstorable`` saying why it cannot be kept."""
+    return encode(value)[0]
+
+
+def encode(value: Any) -> tuple[bytes, Any]:
+    """``dumps(value)`` and the value read back from it: a private copy of plain JSON types.
+
+    orjson first; where its JSON does not read back equal to ``value`` (NaN, which it writes as null; a tuple,
+    a datetime or a non-string key, which the standard library treats otherwise) or where it refuses, the
+    standard library decides, so that what is kept and what is refused stay as they were.
+    """
+    try:
+        encoded = orjson.dumps(value)
+    except TypeError:
+        pass
+    else:
+        copy = orjson.loads(encoded)
+        if copy == value:
+            return encoded, copy
+    encoded = _dumps(value)
+    return encoded, json.loads(encoded)
+
+
+def _dumps(value: Any) -> bytes:
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -15,7 +14,7 @@ from tinydb.table import Document, Table
 
 from sandbox.core import changelog
 from sandbox.core.changelog import ChangeLog, StoreLoadError
-from sandbox.core.jsontext import Unstorable, dumps
+from sandbox.core.jsontext import Unstorable, encode
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +112,7 @@ class Store:
     def _encode(self, table: str, key: str, record: Mapping[str, Any]) -> tuple[bytes, Record]:
         """The record's JSON and a private copy read back from it; ``Unstorable`` if it cannot be kept."""
         try:
-            encoded = dumps(record)
+            return encode(record)
         except Unstorable as error:
             problem = f"a record of {table} ({key[:80]!r}) was refused as unstorable: {error}"
             if str(error) not in self._said:  # said once per kind of value, not once per request
@@ -121,7 +120,6 @@ class Store:
                 log.error("%s; the sandbox let a value through that its edges should refuse", problem)
             self.refused = problem
             raise Unstorable(problem) from None
-        return encoded, json.loads(encoded)
 
     def _logged(self, line: Callable[[], bytes]) -> None:
         if self._log is not None:

@@ -16,14 +16,26 @@ from sandbox.core.sandbox import Sandbox
 from sandbox.core.scenarios import Call, Hit, lenient_json
 from sandbox.core.vendor import Vendor
 from sandbox.web.current import current_sandbox
+from sandbox.web.rsgi import INLINE_KEY
 
 SCENARIO_HEADER = "X-Sandbox-Scenario"
 # A body cut off mid-document, as a proxy that drops the connection half-way would deliver it.
 MALFORMED_JSON = b'{"status": "ok", "data": [{"id": 1, "name": "trunc'
 
 
+def may_run_inline(sandbox: Sandbox, path: str, headers: Any) -> bool:
+    """Whether a request can run on the server's event loop: a vendor call no scenario could delay.
+
+    Read once, as the request is dispatched: a scenario activated after that point applies from the next
+    request on (``apply_scenarios`` does not look again), so a delay never holds the event loop.
+    """
+    return sandbox.scenarios.idle and not path.startswith("/_sandbox") and SCENARIO_HEADER.lower() not in headers
+
+
 def apply_scenarios() -> Response | None:
     """Run before auth: the rule that fires may answer in place of the vendor, or steer what follows."""
+    if request.environ.get(INLINE_KEY):
+        return None  # no scenario was active when the request was dispatched (may_run_inline)
     sandbox = current_sandbox()
     header = request.headers.get(SCENARIO_HEADER, "")
     if sandbox.scenarios.idle and not header:

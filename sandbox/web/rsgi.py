@@ -1,10 +1,16 @@
-"""The WSGI app on Granian's RSGI interface: a request's body is read on the event loop before a thread is taken.
+"""The WSGI app on Granian's RSGI interface: bodies read on the event loop, the app run there or in a thread.
 
 Under Granian's WSGI interface a request thread is taken as soon as the headers are in, and then waits for
 the body: 32 clients trickling a body held all 32 threads, and every other request waited. Here the body is
 read by the event loop (a coroutine per request costs no thread), within ``body_timeout`` seconds and up to
-the limit of what the app would read; only then does a thread run the app. A body cut short by the deadline
-reaches the app as a stream that fails when read, so the vendor (or the control API) answers its own 400.
+the limit of what the app would read. A body cut short by the deadline reaches the app as a stream that
+fails when read, so the vendor (or the control API) answers its own 400.
+
+Then the app runs on the event loop itself when ``inline`` says the request cannot wait on anything (a vendor
+call with no scenario that could delay it), and in a pool thread otherwise (a scenario delay holds its
+thread; control calls may deliver webhooks). Handing a request to a thread and back costs more than most
+requests take (bench/README.md); one deadline sweep per second replaces a timer per request for the same
+reason.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from werkzeug.exceptions import ClientDisconnected
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Limit = Callable[[str, str], int]  # (method, path) -> bytes the app may read
+Inline = Callable[[str, str, Any], bool]  # (method, path, headers) -> the app may run on the event loop
+INLINE_KEY = "sandbox.inline"  # set in the environ of a request run on the event loop (web/injection.py reads it)
 
 
 class _CutShort(io.RawIOBase):
@@ -50,15 +58,34 @@ class Answer:
 class WSGIOverRSGI:
     """An RSGI application (``__rsgi__``) running ``app`` in a pool of ``threads`` threads."""
 
-    def __init__(self, app: WSGIApp, threads: int, limit: Limit, body_timeout: float) -> None:
+    def __init__(
+        self, app: WSGIApp, threads: int, limit: Limit, body_timeout: float, inline: Inline | None = None
+    ) -> None:
         self.app = app
         self.threads = threads
         self.limit = limit
         self.body_timeout = body_timeout
+        self.inline = inline or (lambda method, path, headers: False)
         self._pool: ThreadPoolExecutor | None = None
+        self._reading: dict[asyncio.Task[Any], float] = {}  # body reads in progress and their deadlines
+        self._expired: set[asyncio.Task[Any]] = set()  # the reads the sweep cut short
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="sandbox-request")
+        loop.call_later(self._sweep_every, self._sweep, loop)
+
+    @property
+    def _sweep_every(self) -> float:
+        return min(1.0, self.body_timeout / 4)
+
+    def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Cancel the body reads past their deadline (at most a quarter of the deadline late)."""
+        now = loop.time()
+        for task, deadline in list(self._reading.items()):
+            if deadline <= now and task not in self._expired:
+                self._expired.add(task)
+                task.cancel()
+        loop.call_later(self._sweep_every, self._sweep, loop)
 
     def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._pool is not None:
@@ -67,25 +94,51 @@ class WSGIOverRSGI:
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
         if scope.proto != "http":
             return
-        headers = scope.headers.items()
-        declared = next((value for name, value in headers if name == "content-length"), None)
-        body, complete = await self._read_body(proto, scope.method, scope.path, declared)
-        environ = self._environ(scope, headers, body, complete)
-        assert self._pool is not None
-        answer = await asyncio.get_running_loop().run_in_executor(self._pool, self._run, environ)
+        headers = scope.headers
+        body, complete = await self._read_body(proto, scope.method, scope.path, headers)
+        environ = self._environ(scope, headers.items(), body, complete)
+        if self.inline(scope.method, scope.path, headers):
+            environ[INLINE_KEY] = True
+            answer = self._run(environ)
+        else:
+            assert self._pool is not None
+            answer = await asyncio.get_running_loop().run_in_executor(self._pool, self._run, environ)
         if answer.drop:
             # The head goes out with its declared length, then nothing: the client sees the connection cut.
             await proto.response_stream(answer.status, answer.headers).send_bytes(b"")
             return
         proto.response_bytes(answer.status, answer.headers, answer.body)
 
-    async def _read_body(self, proto: Any, method: str, path: str, declared: str | None) -> tuple[bytes, bool]:
+    async def _read_body(self, proto: Any, method: str, path: str, headers: Any) -> tuple[bytes, bool]:
         """The body, up to one byte past the app's limit (so the app sees it is too large), and whether it came."""
+        declared = headers.get("content-length")
+        if declared == "0" or (declared is None and "transfer-encoding" not in headers):
+            return b"", True  # HTTP/1.1: no length and no chunks is no body
         limit = self.limit(method, path)
-        if declared == "0":
-            return b"", True
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            return b"", True  # the app refuses it by its Content-Length, without reading it
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                return b"", True  # the app refuses it by its Content-Length, without reading it
+            return await self._read_declared(proto)
+        return await self._read_chunks(proto, limit)
+
+    async def _read_declared(self, proto: Any) -> tuple[bytes, bool]:
+        """A body of a declared length within the limit, read whole in one step before the deadline sweep."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._reading[task] = asyncio.get_running_loop().time() + self.body_timeout
+        try:
+            return await proto(), True
+        except asyncio.CancelledError:
+            if task not in self._expired:
+                raise  # the server is stopping, or the client went away
+            task.uncancel()
+            return b"", False
+        finally:
+            self._reading.pop(task, None)
+            self._expired.discard(task)
+
+    async def _read_chunks(self, proto: Any, limit: int) -> tuple[bytes, bool]:
+        """A chunked body, piece by piece so that one past the limit stops the reading, within the deadline."""
         chunks: list[bytes] = []
         size = 0
         try:
