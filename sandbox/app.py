@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 from sandbox.config import Config
@@ -17,10 +19,18 @@ from sandbox.web.routing import LazyBuilderRule
 VENDORS: tuple[Vendor, ...] = (webex.VENDOR, dailystory.VENDOR, infobip.VENDOR, zexa.VENDOR)
 
 
+class SandboxFlask(Flask):
+    """Flask, told that every view and hook is a plain function (none is ``async``)."""
+
+    def ensure_sync(self, func: Any) -> Any:
+        # Flask asks ``inspect`` about every view and hook of every request, to wrap coroutines; there are none.
+        return func
+
+
 def create_app(config: Config | None = None) -> Flask:
     """A new app with its own sandbox; nothing stateful happens at import time."""
     config = config or Config()
-    app = Flask("sandbox")
+    app = SandboxFlask("sandbox")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json = SandboxJSON(app)  # orjson; keys in order, UTF-8 as is
     app.url_map.strict_slashes = False

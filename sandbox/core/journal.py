@@ -9,8 +9,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sandbox.core import memory
 
@@ -65,8 +64,9 @@ def _mask(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
+    """One vendor request as the journal keeps it: immutable, and a tuple (built on every request)."""
+
     seq: int
     time: str
     tenant: str | None
@@ -82,7 +82,7 @@ class JournalEntry:
     response_body: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 FILTERS = ("vendor", "tenant", "method", "path", "status", "operation")
@@ -109,7 +109,8 @@ class Journal:
         return text
 
     def record(self, **fields: Any) -> None:
-        fields["query"] = redact(fields.get("query") or "")
+        query = fields.get("query")
+        fields["query"] = redact(query) if query else ""
         entry = JournalEntry(seq=next(self._seq), **fields)
         size = _size(entry)
         with self._lock:

@@ -15,7 +15,7 @@ from sandbox.core.errors import VendorError
 from sandbox.core.sandbox import Sandbox
 from sandbox.core.scenarios import Call, Hit, lenient_json
 from sandbox.core.vendor import Vendor
-from sandbox.web.current import current_sandbox
+from sandbox.web.current import current_sandbox, request_body
 from sandbox.web.rsgi import INLINE_KEY
 
 SCENARIO_HEADER = "X-Sandbox-Scenario"
@@ -49,7 +49,7 @@ def apply_scenarios() -> Response | None:
         path=g.vendor_path,
         headers=request.headers,
         tenant=tenant,
-        body=lambda: lenient_json(request.get_data(cache=True)),
+        body=lambda: lenient_json(request_body(request)),
     )
     hit = sandbox.scenarios.fire(call, [name.strip() for name in header.split(",") if name.strip()])
     if hit is None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from flask import Response, g, jsonify, request
+from flask import Request, Response, g, jsonify, request
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
@@ -17,7 +17,7 @@ from sandbox.core.errors import ControlError, VendorError
 from sandbox.core.tenant import Tenant
 from sandbox.core.tenants import TenantCapReached
 from sandbox.core.vendor import Asked, Reply, Vendor
-from sandbox.web.current import current_sandbox
+from sandbox.web.current import current_sandbox, request_body
 from sandbox.web.injection import apply_scenarios
 from sandbox.web.scope import render_control_error
 
@@ -31,11 +31,13 @@ def current_vendor() -> Vendor | None:
 
 def detect_vendor() -> None:
     """``before_request``: the vendor whose prefix the path carries, if any."""
-    first = request.path.split("/", 2)[1] if request.path.startswith("/") else ""
+    path = request.path
+    first = path.split("/", 2)[1] if path.startswith("/") else ""
     vendor = current_sandbox().vendors.get(first)
     if vendor is not None:
-        g.vendor = vendor
-        g.vendor_path = request.path[len(vendor.prefix) :] or "/"
+        here = g._get_current_object()  # one proxy lookup, not one per name
+        here.vendor = vendor
+        here.vendor_path = path[len(vendor.prefix) :] or "/"
 
 
 def operation(
@@ -82,28 +84,30 @@ def empty(status: int) -> Response:
 def authorise(grant: str) -> Tenant:
     """The caller's tenant, or the vendor's 401/403; a new tenant gets its reference data first."""
     sandbox = current_sandbox()
-    vendor: Vendor = g.vendor
-    secret = vendor.extract_secret(request.headers)
+    here = g._get_current_object()
+    vendor: Vendor = here.vendor
+    headers = request.headers
+    secret = vendor.extract_secret(headers)
     if secret is None:
-        raise vendor.auth_error("missing", request.headers)
+        raise vendor.auth_error("missing", headers)
     try:
         credential = sandbox.credentials.resolve(vendor.name, secret, vendor.well_formed)
     except TenantCapReached as full:  # the vendor's answer to a key it does not know, and why (core.tenants)
-        refusal = vendor.auth_error("unknown", request.headers)
+        refusal = vendor.auth_error("unknown", headers)
         refusal.detail = str(full)
         raise refusal from None
     if credential is None:
-        raise vendor.auth_error("unknown", request.headers)
-    g.tenant = credential.tenant
+        raise vendor.auth_error("unknown", headers)
+    here.tenant = credential.tenant
     if credential.revoked:
-        raise vendor.auth_error("revoked", request.headers)
+        raise vendor.auth_error("revoked", headers)
     if credential.is_expired(sandbox.clock.now(credential.tenant)):
-        raise vendor.auth_error("expired", request.headers)
+        raise vendor.auth_error("expired", headers)
     if not credential.allows(grant):
-        raise vendor.auth_error("not_granted", request.headers)
+        raise vendor.auth_error("not_granted", headers)
     sandbox.ensure_tenant(credential.tenant, vendor.name)
     sandbox.lifecycles.tick(credential.tenant)  # what fell due with real time is materialised before the read
-    return sandbox.tenant(credential.tenant, credential, g.get("lifecycle_outcomes"))
+    return sandbox.tenant(credential.tenant, credential, here.get("lifecycle_outcomes"))
 
 
 Location = Literal["json", "optional_json", "query", "query_lists"]
@@ -125,7 +129,7 @@ def accepts(schema: Schema | None, location: Location = "json", max_bytes: int |
                 data: dict[str, Any] = {key: request.args[key] for key in request.args}
             elif location == "query_lists":  # every value of a repeated name, in order
                 data = request.args.to_dict(flat=False)
-            elif location == "optional_json" and not request.get_data(cache=True).strip():
+            elif location == "optional_json" and not request_body(request).strip():
                 data = {}
             else:
                 data = json_object(max_bytes)
@@ -167,18 +171,20 @@ def query() -> dict[str, str]:
 def json_object(max_bytes: int | None = None) -> dict[str, Any]:
     """The request body as a JSON object, or the vendor's malformed-body error."""
     vendor: Vendor = g.vendor
+    current = request._get_current_object()  # type: ignore[attr-defined]
     cut_at = current_sandbox().config.max_body_bytes  # where the server stops reading a body without a length
     limit = max_bytes or cut_at
-    if request.content_length is not None and request.content_length > limit:
-        detail = f"the body is {request.content_length} bytes; at most {limit} are accepted"
-        raise vendor.invalid_json(detail, request.content_length > cut_at)
+    length = current.content_length
+    if length is not None and length > limit:
+        detail = f"the body is {length} bytes; at most {limit} are accepted"
+        raise vendor.invalid_json(detail, length > cut_at)
     try:
-        raw = request.get_data(cache=True)
+        raw = request_body(current)
     except RequestEntityTooLarge:
         raise vendor.invalid_json(f"the body is larger than {limit} bytes", True) from None
-    if len(raw) > limit or (request.content_length is None and len(raw) >= cut_at):
+    if len(raw) > limit or (length is None and len(raw) >= cut_at):
         # Without a Content-Length the server stops reading at its limit, so a body that reaches it is too large.
-        too_large = request.content_length is None and len(raw) >= cut_at
+        too_large = length is None and len(raw) >= cut_at
         raise vendor.invalid_json(f"the body is {len(raw)} bytes or more; at most {limit} are accepted", too_large)
     try:
         # Strict (core.jsontext): besides bad syntax, bytes that are not UTF-8 (a surrogate sent raw), lone surrogate
@@ -228,35 +234,40 @@ def to_response(reply: Reply) -> Response:
 
 def journal_response(response: Response) -> Response:
     """``after_request``: record the vendor request; control and dashboard calls are not journaled."""
-    vendor = current_vendor()
+    here = g._get_current_object()
+    vendor = here.get("vendor")
     if vendor is None:
         return response
+    current = request._get_current_object()  # type: ignore[attr-defined]
     sandbox = current_sandbox()
-    tenant_name = g.get("tenant")
-    detail = g.get("detail")
+    tenant_name = here.get("tenant")
+    detail = here.get("detail")
     if detail:
         response.headers["X-Sandbox-Detail"] = detail.encode("ascii", "backslashreplace").decode()
-    sandbox.journal.record(
+    journal = sandbox.journal
+    journal.record(
         time=sandbox.clock.now(tenant_name).isoformat(),
         tenant=tenant_name,
         vendor=vendor.name,
-        operation=g.get("operation"),
-        method=request.method,
-        path=g.vendor_path,
-        query=request.query_string.decode("latin-1"),
+        operation=here.get("operation"),
+        method=current.method,
+        path=here.vendor_path,
+        query=current.query_string.decode("latin-1"),
         status=response.status_code,
-        scenario_rule=g.get("scenario_rule"),
+        scenario_rule=here.get("scenario_rule"),
         detail=detail,
-        request_body=_request_body(sandbox.journal.cap),
-        response_body="[streamed]" if response.is_streamed else sandbox.journal.cap(response.get_data()),
+        request_body=_request_body(current, journal.cap),
+        response_body="[streamed]" if response.is_streamed else journal.cap(response.get_data()),
     )
     return response
 
 
-def _request_body(cap: Callable[[bytes], str]) -> str:
+def _request_body(current: Request, cap: Callable[[bytes], str]) -> str:
+    if not current.content_length and "Transfer-Encoding" not in current.headers:
+        return ""  # no body was sent: nothing to read
     try:
-        return cap(request.get_data(cache=True))
+        return cap(request_body(current))
     except RequestEntityTooLarge:
-        return f"[a body of {request.content_length} bytes, over the limit, was not read]"
+        return f"[a body of {current.content_length} bytes, over the limit, was not read]"
     except ClientDisconnected:  # the server's body deadline passed (web/rsgi.py)
         return "[the body did not arrive in time]"

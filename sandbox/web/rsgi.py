@@ -28,6 +28,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Limit = Callable[[str, str], int]  # (method, path) -> bytes the app may read
 Inline = Callable[[str, str, Any], bool]  # (method, path, headers) -> the app may run on the event loop
 INLINE_KEY = "sandbox.inline"  # set in the environ of a request run on the event loop (web/injection.py reads it)
+BODY_KEY = "sandbox.body"  # the body read whole within the limit (web/current.py reads it)
 
 
 class _CutShort(io.RawIOBase):
@@ -95,8 +96,10 @@ class WSGIOverRSGI:
         if scope.proto != "http":
             return
         headers = scope.headers
-        body, complete = await self._read_body(proto, scope.method, scope.path, headers)
+        body, complete, whole = await self._read_body(proto, scope.method, scope.path, headers)
         environ = self._environ(scope, headers.items(), body, complete)
+        if whole:
+            environ[BODY_KEY] = body
         if self.inline(scope.method, scope.path, headers):
             environ[INLINE_KEY] = True
             answer = self._run(environ)
@@ -109,17 +112,19 @@ class WSGIOverRSGI:
             return
         proto.response_bytes(answer.status, answer.headers, answer.body)
 
-    async def _read_body(self, proto: Any, method: str, path: str, headers: Any) -> tuple[bytes, bool]:
-        """The body, up to one byte past the app's limit (so the app sees it is too large), and whether it came."""
+    async def _read_body(self, proto: Any, method: str, path: str, headers: Any) -> tuple[bytes, bool, bool]:
+        """The body, up to one byte past the app's limit (so the app sees it is too large), whether it came, and
+        whether it is the whole body within the limit (which the app may then take as it is)."""
         declared = headers.get("content-length")
         if declared == "0" or (declared is None and "transfer-encoding" not in headers):
-            return b"", True  # HTTP/1.1: no length and no chunks is no body
+            return b"", True, True  # HTTP/1.1: no length and no chunks is no body
         limit = self.limit(method, path)
         if declared is not None and declared.isdigit():
             if int(declared) > limit:
-                return b"", True  # the app refuses it by its Content-Length, without reading it
-            return await self._read_declared(proto)
-        return await self._read_chunks(proto, limit)
+                return b"", True, False  # the app refuses it by its Content-Length, without reading it
+            body, complete = await self._read_declared(proto)
+            return body, complete, complete
+        return *(await self._read_chunks(proto, limit)), False
 
     async def _read_declared(self, proto: Any) -> tuple[bytes, bool]:
         """A body of a declared length within the limit, read whole in one step before the deadline sweep."""

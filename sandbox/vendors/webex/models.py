@@ -146,7 +146,7 @@ class WebexBackend(Backend):
     # -- Event API -----------------------------------------------------------------------------------
     def trigger_event(self, data: dict[str, Any]) -> dict[str, Any]:
         event_id, event_key, params = data["event_id"], data["event_key"], data["event_params"]
-        definition = self.store.get(self.table("event_definitions"), event_id)
+        definition = self.store.peek(self.table("event_definitions"), event_id)  # read, never changed
         if definition is None:
             raise error("event_mandatory_field_missing", detail=f"no event definition {event_id!r}")
         missing = [name for name in definition.get("mandatoryParams", []) if blank(params.get(name))]
