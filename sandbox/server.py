@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import gc
 import http.client
 import logging
 import multiprocessing
@@ -12,7 +13,8 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +93,8 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
     in the worker on purpose: a thread alive in the parent while it forks can hold an import lock
     (its first connect imports ``encodings.idna``) that the worker then waits on forever.
     """
-    from granian.server.mp import MPServer
+    with _starting():
+        from granian.server.mp import MPServer
 
     host, port = listener.getsockname()[:2]
     config = dataclasses.replace(config, listen=(host, port))  # webhooks may not target the sandbox itself
@@ -99,13 +102,14 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
 
     def load_app() -> Any:
         global _app
-        from sandbox.app import create_app
+        with _starting():
+            from sandbox.app import create_app
 
-        _die_with_parent()
-        try:
-            _app = create_app(config)
-        except Exception as error:
-            _give_up(config, error, failed)
+            _die_with_parent()
+            try:
+                _app = create_app(config)
+            except Exception as error:
+                _give_up(config, error, failed)
         _app.extensions["sandbox"].lifecycles.start_ticker()
         _app.extensions["sandbox"].outbox.start()
         if config.demo:
@@ -139,6 +143,25 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
     logging.getLogger("_granian").addFilter(lambda record: "seems quite high" not in record.getMessage())
     logging.getLogger("_granian").addFilter(lambda record: not failed.is_set())
     _granian(listener).serve(spawn_target=run_worker, target_loader=load_app, wrap_loader=False)
+
+
+@contextmanager
+def _starting() -> Iterator[None]:
+    """No garbage collection while a process imports and builds what it keeps for its whole life.
+
+    Start-up makes some 100,000 objects that all live on: the collector would walk them again and again for
+    nothing (about 25 ms of a 0.35 s start, issue 16). They are then frozen out of later collections, which
+    would otherwise walk them at every full collection (about 20 ms each); the few hundred cyclic leftovers of
+    the imports stay, frozen with them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _granian(listener: socket.socket) -> Any:

@@ -16,6 +16,14 @@ VENDORS = ("webex", "infobip", "zexa", "dailystory")
 # Only the entry points may defer imports, to keep the start fast (the CLI lists vendors without loading them);
 # the package's own __init__ loads ``sandbox.mock`` on first use, so `import sandbox` stays as light.
 MAY_DEFER = {PACKAGE / "cli.py", PACKAGE / "server.py", PACKAGE / "pytest_plugin.py", PACKAGE / "__init__.py"}
+# Third-party modules the first answer after start never needs, imported on first use through
+# ``sandbox.core.deferred.Deferred`` (issue 16, start time; tests/test_startup.py shows each one's use).
+DEFERRED = {
+    "urllib3": "the webhook POST: about 15 ms of a start",
+    "PIL.Image": "the check of a Webex logo: about 8 ms",
+    "apispec": "the OpenAPI documents, built when one is asked for",
+    "apispec.ext.marshmallow": "the same",
+}
 ROOMS = ("__init__", "routes", "schemas", "errors", "machines")  # plus models (a module, or a package past ~400 lines)
 MAX_FUNCTION_LINES = 60
 MAX_VIEWS_LINES = 200
@@ -47,6 +55,25 @@ def test_no_import_is_deferred_or_hidden_outside_the_entry_points(path: Path) ->
         if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top_level
     ]
     assert not hidden, f"{path.name}: imports inside a function or a TYPE_CHECKING block at lines {hidden}"
+
+
+def test_only_the_listed_third_party_modules_are_deferred_and_only_through_deferred() -> None:
+    """``Deferred("name")`` with a listed name is the one way to import later; no import machinery elsewhere."""
+    deferred, machinery = set(), []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "Deferred":
+                assert len(node.args) == 1 and isinstance(node.args[0], ast.Constant), ast.unparse(node)
+                deferred.add(node.args[0].value)
+            elif isinstance(node, ast.Attribute | ast.Name) and ast.unparse(node).split(".")[-1] in (
+                "import_module",
+                "__import__",
+                "LazyLoader",
+            ):
+                machinery.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert deferred == set(DEFERRED), "list a deferred module in DEFERRED with its reason (and drop unused ones)"
+    assert not [name for name in deferred if name.split(".")[0] == "sandbox"], "ours stay visible to import-linter"
+    assert machinery == ["sandbox/core/deferred.py:29"]
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

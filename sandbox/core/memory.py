@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import threading
 import time
 from collections.abc import Callable
@@ -13,13 +12,12 @@ _last = 0.0
 
 
 def _trimmer() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
+    # The C library is already loaded into the interpreter: look the symbol up there. ctypes.util.find_library
+    # would run `ldconfig -p` in a subprocess at every start (issue 16).
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
         return trim
-    except (OSError, AttributeError):  # not glibc
+    except (OSError, AttributeError):  # not glibc, or no dynamic symbols
         return None
 
 

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import urllib3
+from sandbox.core.deferred import Deferred
+
+urllib3 = Deferred("urllib3")  # the POST's client: imported with the first delivery, not at start (issue 16)
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]  # (host, port) -> addresses
@@ -139,7 +141,7 @@ class WebhookPolicy:
         address = target.addresses[0]
         limit = urllib3.Timeout(total=timeout)
         if target.scheme == "https":
-            pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
+            pool = urllib3.HTTPSConnectionPool(
                 address,
                 target.port,
                 timeout=limit,

@@ -7,18 +7,20 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
 from sandbox import __version__
+from sandbox.core.deferred import Deferred
 from sandbox.core.errors import VendorError
 from sandbox.core.ids import Ids
 from sandbox.core.vendor import Asked, Docs, Vendor
 from sandbox.web.pipeline import Documented
 
+# The document's builder: imported with the first document asked for, not at start (issue 16).
+apispec = Deferred("apispec")
+apispec_marshmallow = Deferred("apispec.ext.marshmallow")
 OPENAPI_VERSION = "3.1.0"
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 _JSON = "application/json"
@@ -27,11 +29,15 @@ _JSON = "application/json"
 def document(app: Flask, vendor: Vendor, server: str, version: str = OPENAPI_VERSION) -> dict[str, Any]:
     """The OpenAPI document of every route the sandbox serves under ``/<vendor>``, served from ``server``."""
     docs = _docs(vendor)
-    spec = APISpec(
+    spec = apispec.APISpec(
         title=f"{docs.title} (campaign-sandbox)",
         version=__version__,
         openapi_version=version,
-        plugins=[MarshmallowPlugin(schema_name_resolver=lambda schema: _schema_name(schema, docs.components))],
+        plugins=[
+            apispec_marshmallow.MarshmallowPlugin(
+                schema_name_resolver=lambda schema: _schema_name(schema, docs.components)
+            )
+        ],
         info={"description": docs.description},
         servers=[{"url": f"{server}{vendor.prefix}", "description": "this sandbox"}],
     )
@@ -87,7 +93,7 @@ def error_responses(vendor: Vendor) -> dict[int, dict[str, Any]]:
     }
 
 
-def _operation(spec: APISpec, docs: Docs, documented: Documented, errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _operation(spec: Any, docs: Docs, documented: Documented, errors: dict[int, dict[str, Any]]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": documented.name,
         "summary": documented.name.replace("_", " ").capitalize(),
@@ -110,7 +116,7 @@ def _operation(spec: APISpec, docs: Docs, documented: Documented, errors: dict[i
     return operation
 
 
-def _request_schema(spec: APISpec, schema: Schema | None, taken: Any) -> Any:
+def _request_schema(spec: Any, schema: Schema | None, taken: Any) -> Any:
     """A body's schema; one whose ``type`` picks its model (``subtypes``) is a oneOf with that discriminator."""
     if schema is None:
         return {"type": "object"}

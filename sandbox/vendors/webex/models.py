@@ -10,13 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
+from sandbox.core.deferred import Deferred
 from sandbox.core.tenant import Backend, Tenant
 from sandbox.vendors.webex.errors import error
 from sandbox.vendors.webex.machines import DEPLOYMENT, EVENT
 from sandbox.vendors.webex.schemas import blank
 
+Image = Deferred("PIL.Image")  # the logo check's decoder: imported with the first logo, not at start (issue 16)
 VENDOR = "webex"
 EVENT_MAX_BYTES = 24 * 1024  # seed 004: "each event payload cannot be more than 24KB"
 LOGO_MAX_PIXELS = (100, 100)  # seed 000
