@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 import pytest
 from flask import Flask
+from granian.constants import Loops
 from werkzeug.exceptions import ClientDisconnected
 
+from sandbox import server
 from sandbox.web.injection import may_run_inline
 from sandbox.web.rsgi import INLINE_KEY, WSGIOverRSGI
 
@@ -158,3 +161,9 @@ def test_only_vendor_calls_no_scenario_can_delay_run_inline(app: Flask, sandbox:
     finally:
         core.scenarios.deactivate(NAME, None)
     assert may_run_inline(core, "/webex/v1/campaigns", Headers({}))
+
+
+def test_the_server_runs_on_uvloop() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        assert server._granian(listener).loop == Loops.uvloop  # not Granian's "auto", which prefers rloop
