@@ -40,8 +40,9 @@ class Credential:
     def allows(self, grant: str) -> bool:
         return self.grants is None or grant in self.grants
 
-    def is_expired(self, now: datetime) -> bool:
-        return self.expired or (self.expires_at is not None and datetime.fromisoformat(self.expires_at) <= now)
+    def is_expired(self, now: Callable[[], datetime]) -> bool:
+        """Expired by the control API, or past its expiry at ``now()`` (asked only when it has one)."""
+        return self.expired or (self.expires_at is not None and datetime.fromisoformat(self.expires_at) <= now())
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -38,7 +38,8 @@ class Clock:
         return total
 
     def now(self, tenant: str | None = None) -> datetime:
-        return self.real_now() + timedelta(seconds=self.offset(tenant))
+        offset = self.offset(tenant)
+        return self.real_now() + timedelta(seconds=offset) if offset else self.real_now()
 
     def advance(self, seconds: float, tenant: str | None = None) -> datetime:
         if seconds < 0:

@@ -236,8 +236,12 @@ class Lifecycles:
 
     def _run_due(self, tenant: str) -> int:
         heap = self._heaps.get(tenant)
+        if not heap:
+            return 0
+        # What is due as of now; a step that falls due while these run waits for the next tick (microseconds).
+        now = self._now(tenant).timestamp()
         applied = 0
-        while heap and heap[0][0] <= self._now(tenant).timestamp():
+        while heap and heap[0][0] <= now:
             due, _, name, key = heapq.heappop(heap)
             machine = self.machines.get(name)
             record = self.store.peek(self.table(machine, tenant), key) if machine else None

@@ -101,7 +101,7 @@ def authorise(grant: str) -> Tenant:
     here.tenant = credential.tenant
     if credential.revoked:
         raise vendor.auth_error("revoked", headers)
-    if credential.is_expired(sandbox.clock.now(credential.tenant)):
+    if credential.is_expired(lambda: sandbox.clock.now(credential.tenant)):
         raise vendor.auth_error("expired", headers)
     if not credential.allows(grant):
         raise vendor.auth_error("not_granted", headers)
