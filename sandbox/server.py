@@ -24,6 +24,7 @@ from sandbox.config import STORE_FILE, Config
 log = logging.getLogger(__name__)
 
 _app: Any = None  # the worker's app, so that its store is written out when the worker stops
+SERVING_GC_THRESHOLDS = (50_000, 20, 100)  # the worker's collector, once the app is built (see load_app)
 
 
 class StartupError(Exception):
@@ -111,6 +112,10 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
                 _app = create_app(config)
             except Exception as error:
                 _give_up(config, error, failed)
+        # A request makes hundreds of short-lived containers; collecting the youngest generation every 700 of
+        # them (the default) cost events about 6% of their throughput here, and each full collection walks
+        # the whole store (bench/README.md).
+        gc.set_threshold(*SERVING_GC_THRESHOLDS)
         _app.extensions["sandbox"].lifecycles.start_ticker()
         _app.extensions["sandbox"].outbox.start()
         if config.demo:
@@ -119,19 +124,7 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
             tell(_app)  # before the ready probe, so "ready" means the story is there
         probe = (host, port, on_ready, config.control_token)
         threading.Thread(target=_announce_when_ready, args=probe, daemon=True).start()
-        from sandbox.web.injection import may_run_inline
-        from sandbox.web.rsgi import WSGIOverRSGI
-
-        # RSGI, not WSGI: bodies are read on the event loop, and vendor calls no scenario can delay run
-        # there too; the others take a request thread (web/rsgi.py).
-        sandbox = _app.extensions["sandbox"]
-        return WSGIOverRSGI(
-            _app,
-            threads,
-            _body_limit(config),
-            config.body_timeout_seconds,
-            inline=lambda method, path, headers: may_run_inline(sandbox, path, headers),
-        )
+        return _on_rsgi(_app, config, threads)
 
     def run_worker(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -196,6 +189,22 @@ def _granian(listener: socket.socket) -> Any:
         log_access=False,
         log_level=LogLevels.warning,  # the CLI prints the addresses and the ready line itself
         workers_kill_timeout=10,
+    )
+
+
+def _on_rsgi(app: Any, config: Config, threads: int) -> Any:
+    """RSGI, not WSGI: bodies are read on the event loop, and vendor calls no scenario can delay run there too;
+    the others take one of ``threads`` request threads (web/rsgi.py)."""
+    from sandbox.web.injection import may_run_inline
+    from sandbox.web.rsgi import WSGIOverRSGI
+
+    sandbox = app.extensions["sandbox"]
+    return WSGIOverRSGI(
+        app,
+        threads,
+        _body_limit(config),
+        config.body_timeout_seconds,
+        inline=lambda method, path, headers: may_run_inline(sandbox, path, headers),
     )
 
 

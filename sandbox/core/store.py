@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from sandbox.core import changelog
 from sandbox.core.changelog import ChangeLog, StoreLoadError
@@ -106,9 +106,6 @@ class Store:
         if slash:
             self._by_tenant.setdefault(tenant, set()).add(table)
 
-    def _table(self, name: str) -> Table:
-        return self._db.table(name, cache_size=0)
-
     def _encode(self, table: str, key: str, record: Mapping[str, Any]) -> tuple[bytes, Record]:
         """The record's JSON and a private copy read back from it; ``Unstorable`` if it cannot be kept."""
         try:
@@ -126,10 +123,17 @@ class Store:
             self._log.append(line())
 
     def insert(self, table: str, key: str, record: Mapping[str, Any]) -> None:
+        """Store a new record; ``ValueError`` if one is stored under ``key`` (as TinyDB's insert refuses it)."""
         with self.lock:
             encoded, copy = self._encode(table, key, record)
-            self._table(table).insert(Document(copy, doc_id=key))  # type: ignore[arg-type]
-            self._note(table)
+            tables = self._tables()
+            rows = tables.get(table)
+            if rows is None:
+                rows = tables[table] = {}
+                self._note(table)
+            if key in rows:
+                raise ValueError(f"Document with ID {key} already exists")
+            rows[key] = copy  # what KeyedTable's insert does, without its per-call closure and second copy
             self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def put(self, table: str, key: str, record: Mapping[str, Any]) -> None:

@@ -38,7 +38,8 @@ STATELESS = ("sandbox_dashboard.", "sandbox_apidocs.", "sandbox_state.image")
 
 def guard_control() -> None:
     """``before_request``: refuse a control call that the rules above do not allow (raises ``ControlError``)."""
-    if request.path != PREFIX and not request.path.startswith(f"{PREFIX}/"):
+    path = request.path
+    if path != PREFIX and not path.startswith(f"{PREFIX}/"):
         return
     config = current_sandbox().config
     trusted = _token_given(config.control_token)
