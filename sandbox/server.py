@@ -24,7 +24,7 @@ from sandbox.config import STORE_FILE, Config
 log = logging.getLogger(__name__)
 
 _app: Any = None  # the worker's app, so that its store is written out when the worker stops
-SERVING_GC_THRESHOLDS = (50_000, 20, 100)  # the worker's collector, once the app is built (see load_app)
+SERVING_GC_THRESHOLDS = (50_000, 50, 1000)  # the worker's collector, once the app is built (see load_app)
 
 
 class StartupError(Exception):
@@ -113,8 +113,9 @@ def serve(config: Config, listener: socket.socket, threads: int, on_ready: Calla
             except Exception as error:
                 _give_up(config, error, failed)
         # A request makes hundreds of short-lived containers; collecting the youngest generation every 700 of
-        # them (the default) cost events about 6% of their throughput here, and each full collection walks
-        # the whole store (bench/README.md).
+        # them (the default) and the whole heap, store included, every 100 of those cost events 8% of their
+        # throughput (bench/README.md). The only cycles a request leaves (werkzeug's URL matcher closes over
+        # itself: 8 objects each) die young, so the youngest generations still collect them.
         gc.set_threshold(*SERVING_GC_THRESHOLDS)
         _app.extensions["sandbox"].lifecycles.start_ticker()
         _app.extensions["sandbox"].outbox.start()
