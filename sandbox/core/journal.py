@@ -78,11 +78,10 @@ class JournalEntry(NamedTuple):
     status: int
     scenario_rule: str | None
     detail: str | None
-    request_body: str
-    response_body: str
-
-    def to_json(self) -> dict[str, Any]:
-        return self._asdict()
+    # Bodies as ``Journal.cap`` makes them, or, for one no longer than the cap, the bytes received, which
+    # ``Journal.show`` caps when the entry is read: the same text, without the work on every request.
+    request_body: str | bytes
+    response_body: str | bytes
 
 
 FILTERS = ("vendor", "tenant", "method", "path", "status", "operation")
@@ -108,9 +107,22 @@ class Journal:
             return text[: self.body_cap] + f"...[{len(text) - self.body_cap} more characters]"
         return text
 
+    def show(self, entry: JournalEntry) -> dict[str, Any]:
+        """An entry as the control API answers it: every body decoded, masked and capped."""
+        shown = entry._asdict()
+        for name in ("request_body", "response_body"):
+            if isinstance(shown[name], bytes):
+                shown[name] = self.cap(shown[name])
+        return shown
+
     def record(self, **fields: Any) -> None:
+        """Keep one request; a body given as bytes is capped here if long, when shown otherwise (JournalEntry)."""
         query = fields.get("query")
         fields["query"] = redact(query) if query else ""
+        for name in ("request_body", "response_body"):
+            body = fields[name]
+            if isinstance(body, bytes) and len(body) > self.body_cap:
+                fields[name] = self.cap(body)
         entry = JournalEntry(seq=next(self._seq), **fields)
         size = _size(entry)
         with self._lock:

@@ -256,17 +256,18 @@ def journal_response(response: Response) -> Response:
         status=response.status_code,
         scenario_rule=here.get("scenario_rule"),
         detail=detail,
-        request_body=_request_body(current, journal.cap),
-        response_body="[streamed]" if response.is_streamed else journal.cap(response.get_data()),
+        request_body=_request_body(current),
+        response_body="[streamed]" if response.is_streamed else response.get_data(),
     )
     return response
 
 
-def _request_body(current: Request, cap: Callable[[bytes], str]) -> str:
+def _request_body(current: Request) -> bytes | str:
+    """The body as received (the journal masks and caps it), or why there is none to show."""
     if not current.content_length and "Transfer-Encoding" not in current.headers:
-        return ""  # no body was sent: nothing to read
+        return b""  # no body was sent: nothing to read
     try:
-        return cap(request_body(current))
+        return request_body(current)
     except RequestEntityTooLarge:
         return f"[a body of {current.content_length} bytes, over the limit, was not read]"
     except ClientDisconnected:  # the server's body deadline passed (web/rsgi.py)

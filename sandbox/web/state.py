@@ -63,7 +63,7 @@ def journal() -> Any:
         raise ControlError(400, "invalid_request", "limit: a non-negative integer is expected")
     matched = sandbox.journal.query(_journal_filters(sandbox))
     shown = matched[-limit:] if limit else matched
-    return jsonify(requests=[entry.to_json() for entry in shown], total=len(matched))
+    return jsonify(requests=[sandbox.journal.show(entry) for entry in shown], total=len(matched))
 
 
 @bp.delete("/requests")

@@ -106,3 +106,25 @@ def test_recorded_bodies_and_query_strings_hold_no_secret() -> None:
 
     (kept,) = journal.query({})
     assert "k-77" not in kept.query and "p-1" not in kept.request_body and "whsec_live" not in kept.response_body
+
+
+def test_a_short_body_kept_as_received_is_shown_as_a_capped_one_would_be() -> None:
+    journal = Journal(body_cap=60)
+    bodies = [
+        b'{"name": "Ada", "password": "p-1"}',  # masked when shown
+        b'{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7"}',  # no secret: shown as received
+        b'{"token":"t","x":"' + b"y" * 30 + b'"}',  # masked, it is written out again longer than the cap
+        "caf\u00e9 \U0001f600".encode() + b"\xff",  # not all UTF-8
+        b"",
+    ]
+    for body in bodies:
+        journal.record(**entry(request_body=body, response_body=body))
+    for body, kept in zip(bodies, journal.query({}), strict=True):
+        assert isinstance(kept.request_body, bytes)  # kept as received: len(body) <= 60
+        assert journal.show(kept)["request_body"] == journal.cap(body)
+        assert journal.show(kept)["response_body"] == journal.cap(body)
+    long = b'{"secret": "s-1", "pad": "' + b"z" * 100 + b'"}'
+    journal.record(**entry(request_body=long, response_body=""))
+    kept = journal.query({})[-1]
+    assert isinstance(kept.request_body, str) and "s-1" not in kept.request_body  # capped (and masked) at once
+    assert journal.show(kept)["request_body"] == journal.cap(long)
