@@ -144,7 +144,7 @@ class Lifecycles:
             outcome = self._adopt_requested(requested, record)
             when = self._now(tenant)
             entered = self._enter(machine, tenant, key, record, state or machine.initial, when, outcome, "created")
-            return self._record(machine, tenant, key) if self._run_due(tenant) else entered
+            return self._after_due(machine, tenant, key, entered)
 
     def create(
         self, name: str, tenant: str, key: str, record: dict[str, Any], requested: str | None = None
@@ -156,7 +156,7 @@ class Lifecycles:
             outcome = self._adopt_requested(requested, record)
             when = self._now(tenant)
             entered = self._enter(machine, tenant, key, record, machine.initial, when, outcome, "created", insert=True)
-            return self._record(machine, tenant, key) if self._run_due(tenant) else entered
+            return self._after_due(machine, tenant, key, entered)
 
     def trigger(
         self, name: str, tenant: str, key: str, action_name: str, requested: str | None = None
@@ -172,7 +172,7 @@ class Lifecycles:
                 raise LifecycleRefused(name, action_name, str(state))
             outcome = self._adopt_requested(requested, record)
             entered = self._enter(machine, tenant, key, record, action.target, self._now(tenant), outcome, action_name)
-            return self._record(machine, tenant, key) if self._run_due(tenant) else entered
+            return self._after_due(machine, tenant, key, entered)
 
     @staticmethod
     def _adopt_requested(requested: str | None, record: dict[str, Any]) -> str | None:
@@ -232,15 +232,24 @@ class Lifecycles:
             if not heap or heap[0][0] > self._now(tenant).timestamp():
                 return 0  # the common case of every request: nothing due, no lock taken
         with self.store.lock:
-            return sum(self._run_due(t) for t in ([tenant] if tenant else list(self._heaps)))
+            return sum(len(self._run_due(t)) for t in ([tenant] if tenant else list(self._heaps)))
 
-    def _run_due(self, tenant: str) -> int:
+    def _after_due(self, machine: Machine, tenant: str, key: str, entered: dict[str, Any]) -> dict[str, Any]:
+        """``entered`` once the steps that fell due meanwhile have run: read again only if they could change it
+        (a step of this record, or any step with a hook, which may write other records)."""
+        stepped = self._run_due(tenant)
+        if any(other.on_enter is not None or (other is machine and moved == key) for other, moved in stepped):
+            return self._record(machine, tenant, key)
+        return entered
+
+    def _run_due(self, tenant: str) -> list[tuple[Machine, str]]:
+        """Apply the tenant's steps due by now, in time order; answers which records moved."""
         heap = self._heaps.get(tenant)
         if not heap:
-            return 0
+            return []
         # What is due as of now; a step that falls due while these run waits for the next tick (microseconds).
         now = self._now(tenant).timestamp()
-        applied = 0
+        applied: list[tuple[Machine, str]] = []
         while heap and heap[0][0] <= now:
             due, _, name, key = heapq.heappop(heap)
             machine = self.machines.get(name)
@@ -248,7 +257,7 @@ class Lifecycles:
             if machine is None or record is None or (record.get(BOOK) or {}).get("due") != due:
                 continue  # superseded by a later action, or the record is gone
             self._step(machine, tenant, key, record, datetime.fromtimestamp(due, UTC), "time")
-            applied += 1
+            applied.append((machine, key))
         return applied
 
     def _step(self, machine: Machine, tenant: str, key: str, record: dict[str, Any], at: datetime, cause: str) -> None:
