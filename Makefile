@@ -51,13 +51,10 @@ format: $(STAMP)
 	$(BIN)/ruff format sandbox tests bench deploy
 	$(BIN)/ruff check --fix sandbox tests bench deploy
 
-# `make bench PEERS=1` (or `make bench-peers`): the sandbox beside Prism, WireMock and moto, as ratios (bench/peers.py).
-bench: compile $(if $(PEERS),haproxy)
-ifdef PEERS
-	$(BIN)/python bench/peers.py
-else
-	$(BIN)/python bench/run.py
-endif
+# `make bench PEERS=1` (or `make bench ARGS=--peers`, `make bench-peers`): the sandbox beside Prism, WireMock and
+# moto, as ratios (bench/peers.py); ARGS go to bench/run.py.
+bench: compile $(if $(or $(PEERS),$(findstring --peers,$(ARGS))),haproxy)
+	$(BIN)/python bench/run.py $(if $(PEERS),--peers) $(ARGS)
 
 bench-peers: compile haproxy
 	$(BIN)/python bench/peers.py

@@ -706,7 +706,12 @@ def http_runs(args: argparse.Namespace, wrk: str, results: dict[str, Any], secti
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    argv = sys.argv[1:] if argv is None else argv
+    if "--peers" in argv:  # the sandbox beside Prism, WireMock and moto instead (bench/peers.py imports this module)
+        import peers
+
+        return peers.main([arg for arg in argv if arg != "--peers"])
+    parser = argparse.ArgumentParser(description=__doc__, epilog="--peers: bench/peers.py's comparison instead")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of each measured wrk run")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of the wrk warm-up before each run")
     parser.add_argument("--starts", type=int, default=5, help="server starts to time")

@@ -37,7 +37,7 @@ def main() -> None:
     default=32,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Request threads: a scenario delay holds one, so keep some spare; 1 is fastest without delays.",
+    help="Request threads, for control calls and for vendor calls while a scenario is active (a delay holds one).",
 )
 @click.option(
     "--scenarios",
