@@ -14,6 +14,7 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 
 from sandbox.core import jsontext
 from sandbox.core.errors import ControlError, VendorError
+from sandbox.core.sandbox import Sandbox
 from sandbox.core.tenant import Tenant
 from sandbox.core.tenants import TenantCapReached
 from sandbox.core.vendor import Asked, Reply, Vendor
@@ -33,11 +34,13 @@ def detect_vendor() -> None:
     """``before_request``: the vendor whose prefix the path carries, if any."""
     path = request.path
     first = path.split("/", 2)[1] if path.startswith("/") else ""
-    vendor = current_sandbox().vendors.get(first)
+    sandbox = current_sandbox()
+    vendor = sandbox.vendors.get(first)
     if vendor is not None:
         here = g._get_current_object()  # one proxy lookup, not one per name
         here.vendor = vendor
         here.vendor_path = path[len(vendor.prefix) :] or "/"
+        here.sandbox = sandbox  # for the rest of the pipeline, without another lookup
 
 
 def operation(
@@ -57,11 +60,12 @@ def operation(
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            g.operation = name
+            here = g._get_current_object()
+            here.operation = name
             injected = apply_scenarios()
             if injected is not None:
                 return injected
-            answer = view(authorise(grant), *args, **kwargs)
+            answer = view(authorise(grant, here), *args, **kwargs)
             if answer is None and status is not None:
                 return empty(status)
             return answer if status is None else (answer, status)
@@ -81,10 +85,12 @@ def empty(status: int) -> Response:
     return response
 
 
-def authorise(grant: str) -> Tenant:
-    """The caller's tenant, or the vendor's 401/403; a new tenant gets its reference data first."""
-    sandbox = current_sandbox()
-    here = g._get_current_object()
+def authorise(grant: str, here: Any) -> Tenant:
+    """The caller's tenant, or the vendor's 401/403; a new tenant gets its reference data first.
+
+    ``here`` is the request's ``g``, which ``detect_vendor`` gave the vendor and the sandbox.
+    """
+    sandbox: Sandbox = here.sandbox
     vendor: Vendor = here.vendor
     headers = request.headers
     secret = vendor.extract_secret(headers)
@@ -170,9 +176,10 @@ def query() -> dict[str, str]:
 
 def json_object(max_bytes: int | None = None) -> dict[str, Any]:
     """The request body as a JSON object, or the vendor's malformed-body error."""
-    vendor: Vendor = g.vendor
+    here = g._get_current_object()
+    vendor: Vendor = here.vendor
     current = request._get_current_object()  # type: ignore[attr-defined]
-    cut_at = current_sandbox().config.max_body_bytes  # where the server stops reading a body without a length
+    cut_at = here.sandbox.config.max_body_bytes  # where the server stops reading a body without a length
     limit = max_bytes or cut_at
     length = current.content_length
     if length is not None and length > limit:
@@ -239,7 +246,7 @@ def journal_response(response: Response) -> Response:
     if vendor is None:
         return response
     current = request._get_current_object()  # type: ignore[attr-defined]
-    sandbox = current_sandbox()
+    sandbox: Sandbox = here.sandbox
     tenant_name = here.get("tenant")
     detail = here.get("detail")
     if detail:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from jinja2.sandbox import SandboxedEnvironment
 from webex_helpers import EVENTS, assert_webex_error, auth, seed_event_example
+
+from sandbox.vendors.webex.models import render_template
 
 MANDATORY_MISSING = "Mandatory field missing? EventID / EventKey"
 
@@ -190,3 +193,23 @@ def test_events_are_journaled_with_their_body(client):
     assert len(entries) == 1
     assert json.loads(entries[0]["request_body"]) == seed_event_example()
     assert entries[0]["path"] == "/campaignapi/resources/v3/events" and entries[0]["tenant"] == "demo"
+
+
+@pytest.mark.parametrize(
+    ("template", "values"),
+    [
+        ("Hi {{ firstname }} {{ lastname }}, {{ account }}.", {"firstname": "A", "lastname": "L", "account": 7}),
+        ("Welcome aboard{% if firstname %}, {{ firstname }}{% endif %}!", {}),
+        ("{% for i in range(3) %}{{ i }}{% endfor %}{{ eventKey | upper }}", {"eventKey": "k"}),  # a global, a filter
+        ("{{ range }}", {"range": "a parameter named like a global wins"}),
+        ("{{ missing.attr }}", {}),
+        ("{{ ''.__class__.__mro__ }}", {}),  # the sandbox refuses it
+        ("{{ 1 / 0 }}", {}),
+    ],
+)
+def test_messages_render_as_jinjas_own_render_does(template: str, values: dict[str, object]) -> None:
+    try:
+        expected = SandboxedEnvironment(autoescape=False).from_string(template).render(**values)
+    except Exception as failure:
+        expected = f"[template error: {failure}]"
+    assert render_template(template, values) == expected
