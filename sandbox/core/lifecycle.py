@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -12,6 +10,7 @@ from typing import Any
 from sandbox.core.clock import Clock
 from sandbox.core.errors import ControlError
 from sandbox.core.machines import MODES, Machine, Tenant, Transition
+from sandbox.core.schedule import Schedule
 from sandbox.core.store import Store, table_name
 from sandbox.core.ticker import Ticker
 
@@ -21,11 +20,6 @@ BOOK = "_lifecycle"  # the engine's bookkeeping inside each tracked record
 HISTORY_KEPT = 50
 _CONFIG = "_sandbox.lifecycles"
 _GLOBAL = "*"
-
-
-def schedule_table(tenant: str) -> str:
-    """Pending records per tenant: a tenant reset drops them with the tenant's other tables."""
-    return f"_sandbox.schedule/{tenant}"
 
 
 class LifecycleRefused(Exception):
@@ -51,8 +45,7 @@ class Lifecycles:
         self.clock = clock
         self._tenant = tenant  # what hooks are handed
         self.machines: dict[str, Machine] = {}
-        self._heaps: dict[str, list[tuple[float, int, str, str]]] = {}
-        self._order = itertools.count()
+        self.schedule = Schedule(store)
         self._config_cache: dict[tuple[str, str], dict[str, Any]] = {}
         self._ticker = Ticker(self.tick, "sandbox-lifecycle-ticker")
 
@@ -100,7 +93,7 @@ class Lifecycles:
             stored[name] = entry
             self.store.put(_CONFIG, scope, stored)
             self._config_cache.clear()
-            for pending_tenant in [tenant] if tenant else self._tenants_with_pending():
+            for pending_tenant in [tenant] if tenant else self.schedule.tenants():
                 self._retime(machine, pending_tenant)
                 self._run_due(pending_tenant)
         return self.config(tenant, name)
@@ -199,7 +192,7 @@ class Lifecycles:
 
     def untrack(self, name: str, tenant: str, key: str) -> None:
         """The record is gone (deleted, or trimmed as too old): its pending step goes with it."""
-        self.store.delete(schedule_table(tenant), f"{name}:{key}")
+        self.schedule.drop(name, tenant, key)
 
     def history(self, name: str, tenant: str, key: str) -> list[dict[str, Any]]:
         record = self.store.get(self.table(self.machines[name], tenant), key) or {}
@@ -217,8 +210,7 @@ class Lifecycles:
     # -- moving ---------------------------------------------------------------------------------------
     def next_due(self, tenant: str) -> datetime | None:
         """When the tenant's next timed step falls due (virtual time), if one is pending."""
-        heap = self._heaps.get(tenant) or []
-        for due, _, name, key in heapq.nsmallest(64, heap):  # superseded entries may lead: skip them
+        for due, _, name, key in self.schedule.earliest(tenant, 64):  # superseded entries may lead: skip them
             machine = self.machines.get(name)
             record = self.store.peek(self.table(machine, tenant), key) if machine else None
             if record is not None and (record.get(BOOK) or {}).get("due") == due:
@@ -228,11 +220,11 @@ class Lifecycles:
     def tick(self, tenant: str | None = None) -> int:
         """Apply every step that fell due, in time order, for one tenant or all; answers how many."""
         if tenant is not None:
-            heap = self._heaps.get(tenant)
-            if not heap or heap[0][0] > self._now(tenant).timestamp():
+            first = self.schedule.first_due(tenant)
+            if first is None or first > self._now(tenant).timestamp():
                 return 0  # the common case of every request: nothing due, no lock taken
         with self.store.lock:
-            return sum(len(self._run_due(t)) for t in ([tenant] if tenant else list(self._heaps)))
+            return sum(len(self._run_due(t)) for t in ([tenant] if tenant else self.schedule.tenants_due()))
 
     def _after_due(self, machine: Machine, tenant: str, key: str, entered: dict[str, Any]) -> dict[str, Any]:
         """``entered`` once the steps that fell due meanwhile have run: read again only if they could change it
@@ -244,14 +236,12 @@ class Lifecycles:
 
     def _run_due(self, tenant: str) -> list[tuple[Machine, str]]:
         """Apply the tenant's steps due by now, in time order; answers which records moved."""
-        heap = self._heaps.get(tenant)
-        if not heap:
+        if self.schedule.first_due(tenant) is None:
             return []
         # What is due as of now; a step that falls due while these run waits for the next tick (microseconds).
         now = self._now(tenant).timestamp()
         applied: list[tuple[Machine, str]] = []
-        while heap and heap[0][0] <= now:
-            due, _, name, key = heapq.heappop(heap)
+        for due, name, key in self.schedule.pop_due(tenant, now):
             machine = self.machines.get(name)
             record = self.store.peek(self.table(machine, tenant), key) if machine else None
             if machine is None or record is None or (record.get(BOOK) or {}).get("due") != due:
@@ -344,28 +334,25 @@ class Lifecycles:
         return (since + timedelta(seconds=max(0.0, seconds))).timestamp()
 
     def _schedule(self, machine: Machine, tenant: str, key: str, book: dict[str, Any]) -> None:
-        entry = f"{machine.name}:{key}"
-        if not book.get("pending"):
-            self.store.delete(schedule_table(tenant), entry)
-            return
-        self.store.put(schedule_table(tenant), entry, {"machine": machine.name, "key": key, "due": book["due"]})
-        if book["due"] is not None:
-            heapq.heappush(self._heaps.setdefault(tenant, []), (book["due"], next(self._order), machine.name, key))
+        if book.get("pending"):
+            self.schedule.put(machine.name, tenant, key, book["due"])
+        else:
+            self.schedule.drop(machine.name, tenant, key)
 
     def _unschedule(self, machine: Machine, tenant: str, key: str, record: dict[str, Any]) -> None:
         book = {**(record.get(BOOK) or {}), "due": None, "pending": False}
         self.store.update(self.table(machine, tenant), key, {BOOK: book})
-        self.store.delete(schedule_table(tenant), f"{machine.name}:{key}")
+        self.schedule.drop(machine.name, tenant, key)
 
     def _retime(self, machine: Machine, tenant: str) -> None:
         """Give a tenant's pending records of one machine due times under the configuration now in force."""
         config = self.config(tenant, machine.name)
-        for entry, row in self.store.items(schedule_table(tenant)):
+        for _, row in self.schedule.rows(tenant):
             if row["machine"] != machine.name:
                 continue
             record = self.store.get(self.table(machine, tenant), row["key"])
             if record is None:
-                self.store.delete(schedule_table(tenant), entry)
+                self.schedule.drop(machine.name, tenant, row["key"])
                 continue
             book = dict(record.get(BOOK) or {})
             since = datetime.fromisoformat(book["since"])
@@ -375,26 +362,17 @@ class Lifecycles:
             self.store.update(self.table(machine, tenant), row["key"], {BOOK: book})
             self._schedule(machine, tenant, row["key"], book)
 
-    def _tenants_with_pending(self) -> list[str]:
-        prefix = schedule_table("")
-        return sorted(name[len(prefix) :] for name in self.store.table_names() if name.startswith(prefix))
-
     # -- whole-sandbox events -------------------------------------------------------------------------
     def reload(self) -> None:
         """Rebuild the heaps from the stored schedule (start, full reset, state import)."""
         with self.store.lock:
             self._config_cache.clear()
-            self._heaps = {}
-            for tenant in self._tenants_with_pending():
-                for _, row in sorted(self.store.items(schedule_table(tenant)), key=lambda item: item[1]["due"] or 0):
-                    if row["due"] is not None:
-                        entry = (row["due"], next(self._order), row["machine"], row["key"])
-                        heapq.heappush(self._heaps.setdefault(tenant, []), entry)
+            self.schedule.reload()
 
     def forget(self, tenant: str) -> None:
         """A tenant reset: its records and schedule are dropped by the store; its configuration here."""
         with self.store.lock:
-            self._heaps.pop(tenant, None)
+            self.schedule.forget(tenant)
             self.store.delete(_CONFIG, tenant)
             self._config_cache.clear()
 

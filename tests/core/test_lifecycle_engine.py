@@ -10,9 +10,10 @@ from flask import Flask
 
 from sandbox.app import create_app
 from sandbox.config import Config
-from sandbox.core.lifecycle import BOOK, LifecycleRefused, schedule_table
+from sandbox.core.lifecycle import BOOK, LifecycleRefused
 from sandbox.core.machines import Action, Machine, Timed, Transition
 from sandbox.core.sandbox import Sandbox
+from sandbox.core.schedule import schedule_table
 from sandbox.core.store import table_name
 from sandbox.core.tenant import Tenant
 
