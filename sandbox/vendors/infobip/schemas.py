@@ -153,7 +153,9 @@ class Polymorphic(Base):
         kind = self.default if kind is None else kind
         if kind in self.not_emulated:
             raise error("not_emulated", detail=f"type {kind} is not emulated by the sandbox")
-        loaders = self.__dict__.setdefault("_loaders", {name: model() for name, model in self.subtypes.items()})
+        loaders = self.__dict__.get("_loaders")
+        if loaders is None:  # built once per instance: a setdefault would build every subtype's schema every call
+            loaders = self.__dict__["_loaders"] = {name: model() for name, model in self.subtypes.items()}
         schema = loaders.get(kind) if isinstance(kind, str) else None
         if schema is None:
             problem = NOT_NULL if kind is None else f"must be one of [{', '.join(self.subtypes)}]"
