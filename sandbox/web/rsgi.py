@@ -57,7 +57,7 @@ class Answer:
 
 
 class WSGIOverRSGI:
-    """An RSGI application (``__rsgi__``) running ``app`` in a pool of ``threads`` threads."""
+    """An RSGI application (``__rsgi__``) running ``app`` on the event loop, or in a pool of ``threads`` threads."""
 
     def __init__(
         self, app: WSGIApp, threads: int, limit: Limit, body_timeout: float, inline: Inline | None = None
