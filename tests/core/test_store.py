@@ -278,3 +278,19 @@ def test_drop_tenant_drops_that_tenants_tables_only(store: Store) -> None:
     store.replace_all({"webex.campaigns/t3": {"k": {}}, "webex.campaigns/t2": {"k": {}}})
     store.drop_tenant("t3")
     assert store.table_names() == {"webex.campaigns/t2"}
+
+
+def test_a_table_trimmed_oldest_first_keeps_its_rows_order_and_content() -> None:
+    # Deletes past a quarter of the rows copy the table's dict afresh (Store.delete): nothing may change.
+    store = Store()
+    for number in range(3000):
+        store.put("t/x", f"k{number:05d}", {"n": number})
+    for number in range(3000, 9000):
+        oldest = store.oldest_key("t/x")
+        assert oldest == f"k{number - 3000:05d}"
+        store.delete("t/x", oldest)
+        store.put("t/x", f"k{number:05d}", {"n": number})
+    assert list(store.keys("t/x")) == [f"k{number:05d}" for number in range(6000, 9000)]
+    assert store.get("t/x", "k08999") == {"n": 8999} and store.count("t/x") == 3000
+    store.drop("t/x")
+    assert store.count("t/x") == 0 and not store._deletes
