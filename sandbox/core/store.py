@@ -122,6 +122,15 @@ class Store:
             self.refused = problem
             raise Unstorable(problem) from None
 
+    def _rows(self, table: str) -> dict[str, Mapping]:
+        """The table's rows; a table written to for the first time is made, and indexed under its tenant."""
+        tables = self._tables()
+        rows = tables.get(table)
+        if rows is None:
+            rows = tables[table] = {}
+            self._note(table)
+        return rows
+
     def _logged(self, line: Callable[[], bytes]) -> None:
         if self._log is not None:
             self._log.append(line())
@@ -130,11 +139,7 @@ class Store:
         """Store a new record; ``ValueError`` if one is stored under ``key`` (as TinyDB's insert refuses it)."""
         with self.lock:
             encoded, copy = self._encode(table, key, record)
-            tables = self._tables()
-            rows = tables.get(table)
-            if rows is None:
-                rows = tables[table] = {}
-                self._note(table)
+            rows = self._rows(table)
             if key in rows:
                 raise ValueError(f"Document with ID {key} already exists")
             rows[key] = copy  # what KeyedTable's insert does, without its per-call closure and second copy
@@ -146,10 +151,7 @@ class Store:
             # Not TinyDB's upsert: it merges into the stored dict in place, which keeps stale fields and
             # mutates a record the compactor's snapshot may be serialising.
             encoded, copy = self._encode(table, key, record)
-            tables = self._tables()
-            if table not in tables:
-                self._note(table)
-            tables.setdefault(table, {})[key] = copy
+            self._rows(table)[key] = copy
             self._logged(lambda: changelog.put_line(table, key, encoded))
 
     def get(self, table: str, key: str) -> Record | None:
