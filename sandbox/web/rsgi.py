@@ -9,8 +9,8 @@ fails when read, so the vendor (or the control API) answers its own 400.
 Then the app runs on the event loop itself when ``inline`` says the request cannot wait on anything (a vendor
 call with no scenario that could delay it), and in a pool thread otherwise (a scenario delay holds its
 thread; control calls may deliver webhooks). Handing a request to a thread and back costs more than most
-requests take (bench/README.md); one deadline sweep per second replaces a timer per request for the same
-reason.
+requests take (bench/README.md); one deadline sweep per second, for declared and chunked bodies alike,
+replaces a timer per request for the same reason.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -122,17 +122,17 @@ class WSGIOverRSGI:
         if declared is not None and declared.isdigit():
             if int(declared) > limit:
                 return b"", True, False  # the app refuses it by its Content-Length, without reading it
-            body, complete = await self._read_declared(proto)
+            body, complete = await self._before_deadline(proto())
             return body, complete, complete
-        return *(await self._read_chunks(proto, limit)), False
+        return *(await self._before_deadline(self._chunks(proto, limit))), False
 
-    async def _read_declared(self, proto: Any) -> tuple[bytes, bool]:
-        """A body of a declared length within the limit, read whole in one step before the deadline sweep."""
+    async def _before_deadline(self, reading: Awaitable[bytes]) -> tuple[bytes, bool]:
+        """The body ``reading`` reads, and True; or, if the deadline sweep cut it short, nothing and False."""
         task = asyncio.current_task()
         assert task is not None
         self._reading[task] = asyncio.get_running_loop().time() + self.body_timeout
         try:
-            return await proto(), True
+            return await reading, True
         except asyncio.CancelledError:
             if task not in self._expired:
                 raise  # the server is stopping, or the client went away
@@ -142,20 +142,17 @@ class WSGIOverRSGI:
             self._reading.pop(task, None)
             self._expired.discard(task)
 
-    async def _read_chunks(self, proto: Any, limit: int) -> tuple[bytes, bool]:
-        """A chunked body, piece by piece so that one past the limit stops the reading, within the deadline."""
+    @staticmethod
+    async def _chunks(proto: Any, limit: int) -> bytes:
+        """A chunked body, piece by piece, so that one byte past the limit stops the reading."""
         chunks: list[bytes] = []
         size = 0
-        try:
-            async with asyncio.timeout(self.body_timeout):  # a deadline on this task: no task of its own
-                async for chunk in proto:
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > limit:
-                        break
-        except TimeoutError:
-            return b"".join(chunks), False
-        return b"".join(chunks), True
+        async for chunk in proto:
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                break
+        return b"".join(chunks)
 
     def _environ(self, scope: Any, headers: list[tuple[str, str]], body: bytes, complete: bool) -> dict[str, Any]:
         server, _, server_port = scope.server.rpartition(":")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import pytest
@@ -62,6 +62,12 @@ class Protocol:
             await asyncio.Event().wait()  # a client that declared a body and stopped sending
         assert self.body is not None
         return self.body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        """A chunked body: the body in one chunk, or (``body=None``) a first chunk and then nothing more."""
+        yield self.body if self.body is not None else b"{"
+        if self.body is None:
+            await asyncio.Event().wait()
 
     def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         self.answer = (status, headers, body)
@@ -130,6 +136,18 @@ def test_a_declared_body_that_never_comes_is_cut_by_the_deadline_while_others_ar
     assert prompt[1].answer is not None and prompt[1].answer[2] == b"ok"
     assert stalled[1].answer is not None and stalled[1].answer[:1] == (400,)
     assert not adapter._reading and not adapter._expired  # nothing left behind
+
+
+def test_a_chunked_body_is_read_whole_or_cut_by_the_same_deadline() -> None:
+    app, _ = echo_app()
+    adapter = WSGIOverRSGI(app, 2, lambda method, path: 1024, 0.2, inline=vendor_calls_inline)
+    chunked = {"transfer-encoding": "chunked"}
+    stalled = (Scope("POST", "/webex/v1/campaigns", chunked), Protocol(None))
+    prompt = (Scope("POST", "/webex/v1/campaigns", chunked), Protocol(b"{}"))
+    serve(adapter, stalled, prompt)
+    assert prompt[1].answer is not None and prompt[1].answer[2] == b"{}"
+    assert stalled[1].answer is not None and stalled[1].answer[:1] == (400,)
+    assert not adapter._reading and not adapter._expired
 
 
 def test_a_cancellation_that_is_not_the_deadline_goes_through() -> None:
