@@ -6,6 +6,7 @@ the sandbox in ways ``reset()`` does not undo gives them an app of their own (fu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from uuid import uuid4
 
@@ -47,3 +48,30 @@ def fresh_key() -> Callable[[str], str]:
         return f"{vendor}-{uuid4().hex}"
 
     return make
+
+
+class FullDisk:
+    """``os.fsync`` failing with ENOSPC, as on a full disk, from ``fill()`` until ``free()``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+        self._real_fsync = os.fsync
+        self.full = False
+
+    def fill(self) -> None:
+        self.full = True
+        self._monkeypatch.setattr(os, "fsync", self._fsync)
+
+    def free(self) -> None:
+        self.full = False
+
+    def _fsync(self, fd: int) -> None:
+        if self.full:
+            raise OSError(28, "No space left on device")
+        self._real_fsync(fd)
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
+    """A disk to fill and free within a test (writes before ``fill()`` go through)."""
+    return FullDisk(monkeypatch)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FullDisk
 from tinydb import TinyDB
 
 from sandbox.core.changelog import ChangeLog, StoreLoadError
@@ -205,18 +206,10 @@ def test_stale_temp_files_and_covered_logs_are_removed_on_load(path: Path, opene
 
 
 def test_a_failing_disk_degrades_the_store_says_so_once_and_loses_nothing(
-    path: Path, opened: list[Store], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    path: Path, opened: list[Store], full_disk: FullDisk, caplog: pytest.LogCaptureFixture
 ) -> None:
     store = open_store(opened, path)
-    real_fsync = os.fsync
-    failing = {"on": True}
-
-    def fsync(fd: int) -> None:
-        if failing["on"]:
-            raise OSError(28, "No space left on device")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    full_disk.fill()
     with caplog.at_level(logging.ERROR, logger="sandbox.core.changelog"):
         store.put("tenant-a", "x", {"n": 1})
         for _ in range(3):
@@ -227,7 +220,7 @@ def test_a_failing_disk_degrades_the_store_says_so_once_and_loses_nothing(
     assert store.problem is not None and "No space left on device" in store.problem
     assert len([r for r in caplog.records if "No space left" in r.getMessage()]) == 1
 
-    failing["on"] = False
+    full_disk.free()
     store.flush()
 
     assert store.problem is None

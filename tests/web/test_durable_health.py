@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import FullDisk
 from webex_helpers import CAMPAIGNS, auth, campaign_body
 
 from sandbox.app import create_app
@@ -14,20 +14,12 @@ from sandbox.config import Config
 
 
 def test_a_failing_disk_shows_in_health_and_later_writes_of_other_tenants_are_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_key: Callable[[str], str]
+    tmp_path: Path, full_disk: FullDisk, fresh_key: Callable[[str], str]
 ) -> None:
     app = create_app(Config(memory=False, data_dir=tmp_path, persist_commit_seconds=60))
     client = app.test_client()
     sandbox = app.extensions["sandbox"]
-    real_fsync = os.fsync
-    failing = {"on": True}
-
-    def fsync(fd: int) -> None:
-        if failing["on"]:
-            raise OSError(28, "No space left on device")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    full_disk.fill()
     first, second = fresh_key("webex"), fresh_key("webex")
     assert client.post(CAMPAIGNS, json=campaign_body(name="before"), headers=auth(first)).status_code == 200
     with pytest.raises(OSError):
@@ -37,7 +29,7 @@ def test_a_failing_disk_shows_in_health_and_later_writes_of_other_tenants_are_ke
     assert health["status"] == "degraded" and "No space left on device" in health["problem"]
     assert client.post(CAMPAIGNS, json=campaign_body(name="during"), headers=auth(second)).status_code == 200
 
-    failing["on"] = False
+    full_disk.free()
     sandbox.store.flush()
     assert client.get("/_sandbox/health").json["status"] == "ok"
     sandbox.close()
