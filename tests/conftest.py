@@ -6,11 +6,11 @@ the sandbox in ways ``reset()`` does not undo gives them an app of their own (fu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from uuid import uuid4
 
 import pytest
+from disk_helpers import FullDisk
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -48,27 +48,6 @@ def fresh_key() -> Callable[[str], str]:
         return f"{vendor}-{uuid4().hex}"
 
     return make
-
-
-class FullDisk:
-    """``os.fsync`` failing with ENOSPC, as on a full disk, from ``fill()`` until ``free()``."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self._monkeypatch = monkeypatch
-        self._real_fsync = os.fsync
-        self.full = False
-
-    def fill(self) -> None:
-        self.full = True
-        self._monkeypatch.setattr(os, "fsync", self._fsync)
-
-    def free(self) -> None:
-        self.full = False
-
-    def _fsync(self, fd: int) -> None:
-        if self.full:
-            raise OSError(28, "No space left on device")
-        self._real_fsync(fd)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FullDisk
+from disk_helpers import FullDisk
 from tinydb import TinyDB
 
 from sandbox.core.changelog import ChangeLog, StoreLoadError

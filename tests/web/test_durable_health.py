@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FullDisk
+from disk_helpers import FullDisk
 from webex_helpers import CAMPAIGNS, auth, campaign_body
 
 from sandbox.app import create_app
