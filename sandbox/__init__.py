@@ -2,7 +2,9 @@
 
 from typing import Any
 
-__version__ = "0.1.0"
+# The version lives in a leaf module: a module under sandbox that imported the package for it closed a cycle with
+# the lazy `mock` below (sandbox -> sandbox.mocking -> sandbox.app -> sandbox.web.control -> sandbox).
+from sandbox.version import __version__ as __version__
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,23 @@ def test_import_linter_contracts_are_kept() -> None:
     run = subprocess.run([command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 broken" in run.stdout
+
+
+def test_no_module_imports_its_way_back_to_itself() -> None:
+    """Zero cycles over every module's own imports, function-local ones included (grimp's graph, as lint-imports).
+
+    The acyclic-siblings contract compares the children of each package, so it misses a cycle through a package's
+    own ``__init__``: e.g. ``sandbox`` loading ``sandbox.mocking`` on first use while a module under it imports
+    ``sandbox`` for its version.
+    """
+    graph = grimp.build_graph("sandbox", cache_dir=None)
+    cycles = sorted(
+        (importer, imported)
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if graph.chain_exists(importer=imported, imported=importer)
+    )
+    assert not cycles, f"imports that close a cycle: {cycles}"
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from sandbox import __version__
 from sandbox.core.errors import ControlError
 from sandbox.core.lifecycle import BOOK
 from sandbox.core.sandbox import Sandbox
+from sandbox.version import __version__
 from sandbox.web.current import current_sandbox
 from sandbox.web.scope import SCOPE_KEYS, Scoped, args_as, body_as, raw_body, scope, split_scope
 

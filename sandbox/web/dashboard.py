@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from sandbox import __version__
+from sandbox.version import __version__
 
 bp = Blueprint("sandbox_dashboard", __name__, template_folder="assets", static_folder="assets")
 

@@ -11,11 +11,11 @@ from flask import Flask
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from sandbox import __version__
 from sandbox.core.deferred import Deferred
 from sandbox.core.errors import VendorError
 from sandbox.core.ids import Ids
 from sandbox.core.vendor import Asked, Docs, Vendor
+from sandbox.version import __version__
 from sandbox.web.pipeline import Documented
 
 # The document's builder: imported with the first document asked for, not at start (issue 16).

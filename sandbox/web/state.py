@@ -10,7 +10,6 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sandbox import __version__
 from sandbox.core import jsontext
 from sandbox.core.auth import Credential
 from sandbox.core.errors import ControlError
@@ -18,6 +17,7 @@ from sandbox.core.journal import FILTERS
 from sandbox.core.sandbox import Sandbox
 from sandbox.core.snapshot import SnapshotError
 from sandbox.core.store import table_name
+from sandbox.version import __version__
 from sandbox.web.current import current_sandbox
 from sandbox.web.scope import TENANT_NAME, Scoped, args_as, body_as, scope
 
