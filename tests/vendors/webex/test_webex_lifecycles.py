@@ -132,6 +132,37 @@ def test_an_event_is_processed_a_second_later_or_fails_when_forced(
     assert record(client, key, "events", failed)["status"] == "failed"
 
 
+def test_an_event_takes_the_processing_duration_set_through_the_lifecycles_api(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("webex")
+    configure(client, key, lifecycle="webex.event", durations={"processing": 30})
+    event_id = send_event(client, key)
+    advance(client, key, 29)
+    assert record(client, key, "events", event_id)["status"] == "accepted"
+    advance(client, key, 1)
+    assert record(client, key, "events", event_id)["status"] == "processed"
+
+
+def test_immediate_mode_processes_an_event_inside_its_call(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("webex")
+    configure(client, key, lifecycle="webex.event", mode="immediate")
+    event_id = send_event(client, key)
+    assert record(client, key, "events", event_id)["status"] == "processed"
+
+
+def test_manual_mode_holds_an_event_however_far_the_clock_goes(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    key = fresh_key("webex")
+    configure(client, key, lifecycle="webex.event", mode="manual")
+    event_id = send_event(client, key)
+    advance(client, key, 86_400)
+    assert record(client, key, "events", event_id)["status"] == "accepted"
+
+
 def test_an_unknown_outcome_is_refused_with_the_known_ones(client: FlaskClient) -> None:
     response = client.post("/_sandbox/lifecycles", json={"lifecycle": "webex.event", "outcome": "lost"})
     assert response.status_code == 400
