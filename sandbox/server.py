@@ -65,6 +65,8 @@ def check_data_dir(folder: Path) -> None:
     store = folder / STORE_FILE
     if existing is None or not existing.is_dir():
         problem = f"{existing} is a file, not a folder"
+    elif existing == folder and not os.access(folder, os.R_OK):
+        problem = f"{folder} is not readable by this user"
     elif not os.access(existing, os.W_OK | os.X_OK):
         problem = f"{existing} is not writable by this user"
     elif store.exists() and (not store.is_file() or not os.access(store, os.R_OK)):

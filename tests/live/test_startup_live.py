@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 from live_helpers import HTTP_TIMEOUT, START_TIMEOUT, ServerProcess, free_port
 
+from sandbox import cli, server
 from sandbox.server import StartupError, listen
 
 pytestmark = pytest.mark.live
@@ -123,6 +126,41 @@ def test_an_unusable_data_dir_is_one_line(tmp_path: Path, kind: str) -> None:
     result = start("--data-dir", str(data), "--port", str(free_port()), cwd=tmp_path)
 
     one_line_failure(result, f"Error: cannot use the data dir {data}", "--data-dir")
+
+
+@pytest.mark.parametrize(
+    ("denied", "mode", "problem"),
+    [
+        ("", os.R_OK, "is not readable by this user"),
+        ("", os.W_OK, "is not writable by this user"),
+        ("sandbox.json", os.R_OK, "is not a readable file"),
+    ],
+    ids=["folder-unreadable", "folder-unwritable", "store-unreadable"],
+)
+def test_a_data_dir_this_user_may_not_read_or_write_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, denied: str, mode: int, problem: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sandbox.json").write_text("{}", encoding="utf-8")
+    refused = data / denied if denied else data
+    real_access = os.access
+    # Permissions as a user without those rights meets them (chmod cannot deny them to root, who may run this
+    # suite); click's checks see them too, so a usage error of its own would fail this test.
+    monkeypatch.setattr(
+        os, "access", lambda path, asked: not (Path(path) == refused and asked & mode) and real_access(path, asked)
+    )
+
+    def never(*args: object) -> None:
+        raise AssertionError("the port was bound: the data dir was not checked first")
+
+    monkeypatch.setattr(server, "listen", never)
+    result = CliRunner().invoke(cli.main, ["serve", "--data-dir", str(data), "--port", "0"])
+
+    assert (result.exit_code, result.stdout) == (1, ""), result.output
+    assert result.stderr.splitlines() == [
+        f"Error: cannot use the data dir {data}: {refused} {problem}; choose another --data-dir (or fix that)"
+    ]
 
 
 def test_port_zero_prints_the_port_it_got(tmp_path: Path) -> None:
