@@ -126,6 +126,38 @@ def test_modules_and_functions_stay_small(path: Path) -> None:
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
 
 
+def test_blueprints_are_built_once_at_module_level() -> None:
+    """No blueprint factory: every ``Blueprint(...)`` is a module-level assignment, its views declared beside it."""
+    inside = []
+    for path in modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(node.value) for node in tree.body if isinstance(node, ast.Assign)}
+        inside += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and ast.unparse(node.func).split(".")[-1] == "Blueprint"
+            and id(node) not in top
+        ]
+    assert not inside, f"blueprints built inside a function: {inside}"
+
+
+def test_vendors_load_bodies_only_through_accepts() -> None:
+    """One loader: ``web.pipeline.accepts`` loads each body at the view edge; views and backends never load."""
+    loads = []
+    for path in (PACKAGE / "vendors").rglob("*.py"):
+        if path.name.startswith("schemas"):  # a schema may load its parts (Infobip's polymorphic bodies)
+            continue
+        loads += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("load", "loads", "validate")
+        ]
+    assert not loads, f"a schema loaded outside accepts(): {loads}"
+
+
 def test_vendor_code_never_reaches_for_flask_globals() -> None:
     """Views get their tenant and body from the pipeline; renderers and hooks are functions of their arguments."""
     offenders = []
