@@ -55,6 +55,27 @@ def test_without_a_scope_the_one_tenant_holding_it_is_found(
     assert read(client, campaign).get_json()["state"] == "processing"
 
 
+def test_without_a_scope_an_id_two_tenants_hold_is_refused_not_guessed(
+    client: FlaskClient, fresh_key: Callable[[str], str]
+) -> None:
+    keys = [fresh_key("dailystory"), fresh_key("dailystory")]
+    body = {"name": "Spring", "status": "Active"}
+    # DailyStory numbers each tenant's new campaigns from 24109, so both tenants hold that id.
+    made = [
+        client.post("/dailystory/api/v1/campaign", json=body, headers={"Authorization": f"Bearer {k}"}) for k in keys
+    ]
+    assert [m.get_json()["Response"]["id"] for m in made] == [24109, 24109]
+
+    unscoped = client.get("/_sandbox/lifecycles/dailystory.campaign/24109")
+    scoped = client.get(f"/_sandbox/lifecycles/dailystory.campaign/24109?credential={keys[1]}")
+
+    assert unscoped.status_code == 400
+    assert unscoped.get_json()["error"] == "invalid_request"
+    assert "2 tenants hold '24109'" in unscoped.get_json()["message"]
+    assert scoped.status_code == 200
+    assert scoped.get_json()["tenant"] == client.get(f"/_sandbox/clock?credential={keys[1]}").get_json()["tenant"]
+
+
 def test_unknown_lifecycles_and_records_are_404(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
     key = fresh_key("zexa")
     assert client.get("/_sandbox/lifecycles/zexa.nothing/x").get_json()["error"] == "unknown_lifecycle"
