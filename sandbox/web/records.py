@@ -71,10 +71,10 @@ def record(vendor: str, collection: str, key: str) -> Any:
     sandbox = current_sandbox()
     tenant = _required(sandbox)
     shown = _shown(sandbox, vendor, collection)
-    if shown.machine is not None:
-        found = sandbox.lifecycles.observe(shown.machine, tenant, key)  # a read, as a vendor GET would be
-    else:
-        found = sandbox.store.get(table_name(vendor, collection, tenant), key)
+    # A control read, as GET /_sandbox/lifecycles/{name}/{id}: the steps that fell due run, but a manual record is
+    # not moved (the dashboard reads an open timeline every second, which walked it through its whole lifecycle).
+    sandbox.lifecycles.tick(tenant)
+    found = sandbox.store.get(table_name(vendor, collection, tenant), key)
     if found is None:
         raise ControlError(404, "not_found", f"no {vendor} {collection} record {key!r} for tenant {tenant!r}")
     book = found.pop(BOOK, None) or {}

@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 
 WEBEX = "/webex/v1/campaigns"
 INFOBIP = "/infobip/number-registration/1"
+ZEXA = "/zexa/v1/campaigns"
+SALE = {"name": "Sale", "channel": "sms", "contact_list_id": "lst_abc123", "sender_id": "MYBRAND", "body": "Hi"}
 CAMPAIGN = {
     "name": "Spring",
     "categoryId": "Others",
@@ -97,3 +99,17 @@ def test_unknown_kinds_records_and_missing_scope_are_control_errors(client: Flas
     assert client.get("/_sandbox/records/webex/nothing/1?tenant=demo").status_code == 404
     missing = client.get("/_sandbox/records/webex/deployments/1?tenant=demo")
     assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
+
+
+def test_a_timeline_read_never_moves_a_manual_record(client: FlaskClient, fresh_key: Callable[[str], str]) -> None:
+    # The dashboard reads an open timeline every second: in manual mode that must not step the record.
+    key = fresh_key("zexa")
+    auth = {"Authorization": f"Bearer {key}"}
+    client.post("/_sandbox/lifecycles", json={"credential": key, "lifecycle": "zexa.campaign", "mode": "manual"})
+    campaign_id = client.post(ZEXA, json=SALE, headers=auth).get_json()["id"]
+    read = f"/_sandbox/records/zexa/campaigns/{campaign_id}?credential={key}"
+    answers = [client.get(read).get_json() for _ in range(3)]
+    assert [answer["record"]["status"] for answer in answers] == ["draft"] * 3
+    assert answers[-1]["next"] == {"due": None, "in_seconds": None, "manual": True}
+    vendor_read = client.get(f"{ZEXA}/{campaign_id}", headers=auth)  # a vendor read moves it, as before
+    assert client.get(read).get_json()["record"]["status"] != "draft", vendor_read.get_json()

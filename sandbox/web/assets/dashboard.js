@@ -49,7 +49,7 @@ const local = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 
 function countdown(next) {
   if (!next) return "";
-  if (next.manual) return "next step on the next read (manual mode)";
+  if (next.manual) return "next step on the next vendor read (manual mode)";
   const seconds = Math.max(0, Math.round(next.in_seconds));
   if (seconds < 120) return `next step in ${seconds} s`;
   if (seconds < 7200) return `next step in ${Math.round(seconds / 60)} min`;
@@ -134,7 +134,7 @@ async function renderTimeline() {
 }
 
 function why(step) {
-  const causes = { created: "created by a request", time: "the clock", manual: "a read (manual mode)", immediate: "immediate mode" };
+  const causes = { created: "created by a request", time: "the clock", manual: "a vendor read (manual mode)", immediate: "immediate mode" };
   const cause = causes[step.cause] || `the ${step.cause} request`;
   return step.outcome ? `${cause}; outcome ${step.outcome} chosen by ${step.outcome_by}` : cause;
 }
