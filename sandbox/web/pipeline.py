@@ -250,7 +250,8 @@ def journal_response(response: Response) -> Response:
     tenant_name = here.get("tenant")
     detail = here.get("detail")
     if detail:
-        response.headers["X-Sandbox-Detail"] = detail.encode("ascii", "backslashreplace").decode()
+        # Escaped whole: a detail may quote a path or an id holding a newline, which no header may carry.
+        response.headers["X-Sandbox-Detail"] = detail.encode("unicode_escape").decode("ascii")
     journal = sandbox.journal
     journal.record(
         time=sandbox.clock.now(tenant_name).isoformat(),

@@ -32,6 +32,28 @@ def test_an_empty_path_segment_is_the_vendors_json_404(client: FlaskClient, path
         assert key in response.get_json()
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "status"),
+    [
+        ("GET", "/webex/v1/campaigns/a%0Ab", WEBEX, 404),  # the detail quotes the id
+        ("GET", "/webex/v1/nothing%0D%0Ahere", WEBEX, 404),  # ... or the path
+        ("GET", "/zexa/v1/contacts/a%0Ab", ZEXA, 405),
+        ("GET", "/zexa/v1/nothing%0A", ZEXA, 404),
+        ("GET", "/infobip/number-registration/1/nothing%0A", INFOBIP, 404),
+        ("GET", "/dailystory/api/v1/nothing%0A", DAILYSTORY, 404),
+    ],
+)
+def test_a_newline_in_the_path_gets_the_vendors_error_with_the_detail_escaped(
+    client: FlaskClient, method: str, path: str, headers: dict, status: int
+) -> None:
+    # Schemathesis found it: the detail quoted the path with its newline, werkzeug refused to write such a
+    # header, and the request answered an unrequested 500.
+    response = client.open(path, method=method, headers=headers)
+    assert response.status_code == status, response.data
+    detail = response.headers["X-Sandbox-Detail"]
+    assert "\\n" in detail and "\n" not in detail and "\r" not in detail
+
+
 def test_a_trailing_slash_still_reaches_its_route(client: FlaskClient) -> None:
     response = client.get("/zexa/v1/campaigns/", headers=ZEXA)
     assert response.status_code == 200 and "data" in response.get_json()
