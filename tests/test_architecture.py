@@ -29,6 +29,7 @@ ROOMS = ("__init__", "routes", "schemas", "errors", "machines")  # plus models (
 MAX_FUNCTION_LINES = 60
 MAX_VIEWS_LINES = 200
 MAX_MODULE_LINES = 400
+TESTS = ROOT / "tests"
 
 
 def modules() -> list[Path]:
@@ -194,3 +195,32 @@ def test_a_view_is_its_decorators_and_one_backend_call(path: Path) -> None:
         assert len(body) == 1 and isinstance(body[0], ast.Return), f"{vendor}.{view.name} is more than one call"
         calls = [node for node in ast.walk(body[0]) if isinstance(node, ast.Call)]
         assert len(calls) <= 3, f"{vendor}.{view.name}: one backend call (plus its constructor and an envelope)"
+
+
+def test_the_tests_mirror_the_code_with_one_fixture_style() -> None:
+    """tests/core, tests/web, tests/vendors/<v> and tests/live (real sockets, marked live) beside the tests of the
+    top-level modules; tests/conftest.py's ``client``, ``sandbox`` and ``fresh_key`` are the only ones (a module or
+    class may override ``app`` for another configuration), and the plugin's in-process fixtures are left to users."""
+    folders = {path.name for path in TESTS.iterdir() if path.is_dir() and path.name != "__pycache__"}
+    assert folders == {"core", "web", "vendors", "live"}
+    vendors = {path.name for path in (TESTS / "vendors").iterdir() if path.is_dir() and path.name != "__pycache__"}
+    assert vendors == set(VENDORS)
+    strays = []
+    for path in sorted(TESTS.rglob("*.py")):
+        nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+        where = str(path.relative_to(TESTS))
+        marked = any(isinstance(node, ast.Attribute) and ast.unparse(node) == "pytest.mark.live" for node in nodes)
+        if path.name.startswith("test_") and (path.parent.name == "live") != marked:
+            strays.append(f"{where}: the live mark belongs to tests/live and every module there")
+        if path == TESTS / "conftest.py":
+            continue
+        for node in nodes:
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name in ("client", "sandbox", "fresh_key")
+                and any("fixture" in ast.unparse(decorator) for decorator in node.decorator_list)
+            ):
+                strays.append(f"{where}: a fixture {node.name} of its own")
+            if isinstance(node, ast.arg) and node.arg in ("sandbox_app", "sandbox_client"):
+                strays.append(f"{where}: the plugin's {node.arg} instead of the suite's app and client")
+    assert not strays
