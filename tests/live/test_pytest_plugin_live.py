@@ -103,6 +103,34 @@ def test_one_server_per_session_is_started_once(pytester: pytest.Pytester, run_s
     run_suite().assert_outcomes(passed=2)
 
 
+def test_without_a_shared_url_each_xdist_worker_starts_one_server_once(
+    pytester: pytest.Pytester, run_suite: Any
+) -> None:
+    seen = pytester.path / "seen.txt"
+    pytester.makepyfile(
+        test_user=f"""
+        import os
+        import pytest
+
+        @pytest.mark.parametrize("n", range(8))
+        def test_worker(sandbox_server, sandbox, n):
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            with open({str(seen)!r}, "a") as out:
+                out.write(f"{{worker}} {{sandbox_server.url}} {{id(sandbox_server.app)}}\\n")
+            sandbox.advance(1)
+        """
+    )
+    run_suite("-n", "2").assert_outcomes(passed=8)
+
+    servers: dict[str, set[str]] = {}
+    for line in seen.read_text(encoding="utf-8").splitlines():
+        worker, url, app = line.split()
+        servers.setdefault(worker, set()).add(f"{url} {app}")
+    assert sorted(servers) == ["gw0", "gw1"], servers
+    assert all(len(started) == 1 for started in servers.values()), servers  # once per worker
+    assert servers["gw0"] != servers["gw1"]  # a server of its own each
+
+
 SHARED_TEST = """
 import requests
 
