@@ -263,6 +263,16 @@ class TestStrictMode:
         create_campaign(client, "strict-mode-made-key", "Made")
         assert [c["name"] for c in client.get(CAMPAIGNS, headers=auth(DEMO)).get_json()] == []
 
+    def test_control_calls_scope_only_by_keys_it_was_given(self, client: FlaskClient) -> None:
+        make_key(client, "strict-mode-scoped-key", tenant="strict-team")
+        unknown = client.post("/_sandbox/clock/advance", json={"credential": "well-formed-but-unknown", "seconds": 1})
+        given = client.post("/_sandbox/clock/advance", json={"credential": "strict-mode-scoped-key", "seconds": 1})
+
+        assert unknown.status_code == 404
+        assert unknown.get_json()["error"] == "unknown_credential"
+        assert "--strict" in unknown.get_json()["message"]
+        assert (given.status_code, given.get_json()["tenant"]) == (200, "strict-team")
+
 
 # -- a fresh tenant's reference data ------------------------------------------------------------------------
 def test_a_fresh_auto_tenant_starts_with_the_reference_data(
