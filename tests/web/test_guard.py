@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -121,6 +122,23 @@ def test_with_a_token_every_control_call_needs_it(guarded: Flask, method: str, p
     for headers in ({}, {"X-Sandbox-Token": "wrong"}, {"Authorization": "Bearer wrong"}):
         response = client.open(path, method=method, json={}, headers=headers)
         assert (response.status_code, response.json["error"]) == (401, "unauthorized"), headers
+
+
+def test_with_a_token_no_control_route_answers_without_it(guarded: Flask) -> None:
+    # Every route under /_sandbox, the dashboard's reads (tenants, records, timelines) included: a route added later
+    # is guarded unless it is one of the stateless pages and files.
+    client = guarded.test_client()
+    stateless = ("sandbox_dashboard.", "sandbox_apidocs.", "sandbox_state.image")
+    checked = []
+    for rule in guarded.url_map.iter_rules():
+        if not rule.rule.startswith("/_sandbox") or rule.endpoint.startswith(stateless):
+            continue
+        path = re.sub(r"<[^>]*>", "webex", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            response = client.open(f"{path}?tenant=demo", method=method, json={})
+            assert (response.status_code, response.json["error"]) == (401, "unauthorized"), (method, path)
+            checked.append((method, rule.endpoint))
+    assert ("GET", "sandbox_records.tenants") in checked and ("GET", "sandbox_records.record") in checked
 
 
 def test_the_token_opens_the_control_api_from_any_host(guarded: Flask) -> None:
