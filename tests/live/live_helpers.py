@@ -71,6 +71,20 @@ class ServerProcess:
             if "ready" in line:
                 return list(self.output)
 
+    def printed(self) -> list[str]:
+        """The lines printed since the last call (or the ready line), without waiting for more."""
+        lines = []
+        while True:
+            try:
+                line = self._lines.get_nowait()
+            except queue.Empty:
+                return lines
+            if line is None:
+                self._lines.put(None)  # the end stays seen
+                return lines
+            self.output.append(line)
+            lines.append(line)
+
     def stop(self, timeout: float = STOP_TIMEOUT) -> int:
         """SIGTERM, then wait for the exit; a server that does not stop fails the test."""
         if self.process.poll() is None:
