@@ -70,6 +70,17 @@ class KeyedStorage(Storage):
 COMPACT_AFTER_DELETES = 1024  # a table's dict is copied afresh after this many deletes at least (Store.delete)
 
 
+def _check_names(table: str, key: str) -> None:
+    """A table name or key goes to disk in every log line and snapshot: one holding a lone surrogate would be
+    kept in memory, then fail every compaction and the shutdown's (its log line could not be encoded)."""
+    if not (table.isascii() and key.isascii()):
+        try:
+            table.encode("utf-8")
+            key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Unstorable("a table name or key holds a lone UTF-16 surrogate, which is not text") from None
+
+
 class Store:
     """Named keyed tables behind one re-entrant lock; documents are copied in (through their JSON) and out.
 
@@ -113,9 +124,10 @@ class Store:
     def _encode(self, table: str, key: str, record: Mapping[str, Any]) -> tuple[bytes, Record]:
         """The record's JSON and a private copy read back from it; ``Unstorable`` if it cannot be kept."""
         try:
+            _check_names(table, key)
             return encode(record)
         except Unstorable as error:
-            problem = f"a record of {table} ({key[:80]!r}) was refused as unstorable: {error}"
+            problem = f"a record of {table[:120]!r} ({key[:80]!r}) was refused as unstorable: {error}"
             if str(error) not in self._said:  # said once per kind of value, not once per request
                 self._said.add(str(error))
                 log.error("%s; the sandbox let a value through that its edges should refuse", problem)
@@ -258,6 +270,8 @@ class Store:
 
     def replace_all(self, data: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
         """Replace every table (a snapshot restore); every record is checked storable before anything changes."""
+        for name in data:
+            self._encode(name, "", {})  # an empty table's name goes to disk too
         encoded = {
             name: {key: self._encode(name, key, record) for key, record in rows.items()} for name, rows in data.items()
         }
