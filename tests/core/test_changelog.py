@@ -16,7 +16,7 @@ from disk_helpers import FullDisk
 from tinydb import TinyDB
 
 from sandbox.core.changelog import ChangeLog, StoreLoadError
-from sandbox.core.store import Store
+from sandbox.core.store import Store, Unstorable
 
 
 @pytest.fixture
@@ -227,6 +227,54 @@ def test_a_failing_disk_degrades_the_store_says_so_once_and_loses_nothing(
     recovered = open_store(opened, path)
     assert recovered.get("tenant-a", "x") == {"n": 1}
     assert recovered.get("tenant-b", "y") == {"n": 2}
+
+
+def test_the_writer_thread_outlives_a_failing_disk_and_commits_on_its_own_once_it_is_free(
+    path: Path, opened: list[Store], full_disk: FullDisk
+) -> None:
+    store = open_store(opened, path, commit_seconds=0.01)
+    full_disk.fill()
+    store.put("tenant-a", "x", {"n": 1})
+    wait_for(lambda: store.problem is not None)  # the writer tried, failed and said so (no flush by the test)
+    assert "No space left on device" in (store.problem or "")
+
+    full_disk.free()
+    store.put("tenant-b", "y", {"n": 2})
+
+    def committed() -> bool:
+        written = b"".join(file.read_bytes() for file in logs(path))
+        return store.problem is None and b'"x"' in written and b'"y"' in written
+
+    wait_for(committed)  # the writer retries after a second: only a writer still alive gets there
+    recovered = Store(path, commit_seconds=60)
+    assert recovered.get("tenant-a", "x") == {"n": 1}
+    assert recovered.get("tenant-b", "y") == {"n": 2}
+
+
+@pytest.mark.parametrize(("table", "key"), [("u", "k\ud800"), ("u/\udfff", "k")], ids=["key", "table"])
+def test_a_key_or_table_name_that_is_not_text_is_refused_and_the_store_is_still_written(
+    path: Path, table: str, key: str
+) -> None:
+    store = Store(path, commit_seconds=60)
+    store.put("t", "kept", {"n": 1})
+
+    writes = [
+        lambda: store.put(table, key, {"n": 2}),
+        lambda: store.insert(table, key, {"n": 2}),
+        lambda: store.replace_all({"t": {"kept": {"n": 1}}, table: {key: {"n": 2}}}),
+    ]
+    if not table.isascii():
+        writes.append(lambda: store.replace_all({"t": {"kept": {"n": 1}}, table: {}}))  # an empty table's name
+    for write in writes:
+        with pytest.raises(Unstorable):
+            write()
+
+    assert store.export() == {"t": {"kept": {"n": 1}}}
+    assert store.problem is not None and "refused as unstorable" in store.problem
+    store.compact()  # a name that reached the tables would fail here, and in the shutdown's compaction
+    store.close()
+    assert files(path) == ["sandbox.json"]
+    assert Store(path).export() == {"t": {"kept": {"n": 1}}}
 
 
 def test_close_waits_for_a_commit_in_flight(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

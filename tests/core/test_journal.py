@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.core import memory
 from sandbox.core.journal import REDACTED, Journal, redact
 
 
@@ -58,6 +59,22 @@ def test_clear_releases_the_bytes_it_held() -> None:
     assert journal.clear({"tenant": "a"}) == 1500
     assert 5_000_000 < journal.size[1] < 7_000_000
     assert journal.clear({}) == 1500
+
+
+def test_a_clear_that_frees_much_hands_the_memory_back_to_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[float] = []
+    monkeypatch.setattr(memory, "release", lambda at_most_every=0.0: released.append(at_most_every))
+    journal = Journal(capacity=5000, max_bytes=64 * 1024 * 1024)
+    for _ in range(10):
+        journal.record(**entry(response_body=journal.cap("y" * 4000)))
+
+    journal.clear({})  # 44 KB: not worth a trim
+    assert released == []
+
+    for _ in range(1000):
+        journal.record(**entry(response_body=journal.cap("y" * 4000)))
+    journal.clear({})  # 4.4 MB: freed heap pages go back (RSS falls, as the issue asked of a cleared journal)
+    assert released == [0.0]
     assert journal.size == (0, 0)
 
 
