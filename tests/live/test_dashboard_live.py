@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from axe_playwright_python.sync_playwright import Axe
 from infobip_helpers import campaign_body
-from live_helpers import free_port
+from live_helpers import ServerProcess, free_port, wait_until
+from PIL import Image
+from playwright import sync_api as playwright_api  # a dev dependency: missing, the suite fails rather than skips
 
 pytestmark = pytest.mark.live
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+ROOT = Path(__file__).resolve().parents[2]
+# Where the page's calls may go: the control API's blueprints, and the dashboard's own page and assets.
+CONTROL = ("sandbox_control", "sandbox_state", "sandbox_records", "sandbox_scenarios", "sandbox_webhooks")
+PAGE = ("sandbox_dashboard",)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # No background networking: nothing may leave this machine (the page itself fetches only its own server).
 CHROMIUM_ARGS = [
@@ -76,12 +87,25 @@ def page(browser: Any, sandbox_server: Any, tenant: Tenant) -> Iterator[Any]:
     context.add_init_script(f"sessionStorage.setItem('tenant', {tenant.name!r})")
     opened = context.new_page()
     errors: list[str] = []
+    answered: list[tuple[str, str, int]] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("response", lambda response: answered.append((response.request.method, response.url, response.status)))
     opened.goto(f"{sandbox_server.url}/_sandbox/")
     opened.wait_for_selector("table.kind", timeout=WAIT_MS)
     yield opened
     context.close()
     assert not errors, errors
+    assert_control_calls(sandbox_server, answered)
+
+
+def assert_control_calls(server: Any, answered: list[tuple[str, str, int]]) -> None:
+    """Every call the page made went to the control API a test uses (or fetched its own files), and succeeded."""
+    assert answered
+    adapter = server.app.url_map.bind("127.0.0.1")
+    for method, url, status in answered:
+        endpoint, _ = adapter.match(urlsplit(url).path, method=method)
+        assert endpoint.split(".")[0] in CONTROL + PAGE, (method, url, endpoint)
+        assert status < 400, (method, url, status)
 
 
 def webex_campaign(url: str, tenant: Tenant, name: str) -> str:
@@ -161,17 +185,24 @@ def test_a_failed_webhook_is_redelivered_from_the_page(page: Any, sandbox_server
     requests.post(f"{url}/_sandbox/clock/advance", json={"tenant": tenant.name, "seconds": 60}, timeout=5)
     row = page.locator("#delivery-rows tr", has_text="campaign.sent")
     playwright_api.expect(row).to_contain_text("failed", timeout=WAIT_MS)
+    first = row.locator("td").nth(3).inner_text()
     row.get_by_role("button", name="Redeliver").click()
     playwright_api.expect(page.locator("#status")).to_contain_text("queued again", timeout=WAIT_MS)
-    deliveries = requests.get(
-        f"{url}/_sandbox/webhooks/deliveries?tenant={tenant.name}&event=campaign.sent", timeout=5
-    ).json()
-    assert deliveries["total"] == 1
-    playwright_api.expect(row).to_contain_text("failed", timeout=WAIT_MS)
-    attempts = requests.get(
-        f"{url}/_sandbox/webhooks/deliveries?tenant={tenant.name}&event=campaign.sent", timeout=5
-    ).json()
-    assert len(attempts["deliveries"][0]["attempts"]) == 2  # the first one and the redelivery
+    listed = f"{url}/_sandbox/webhooks/deliveries?tenant={tenant.name}&event=campaign.sent"
+
+    def redelivered() -> dict[str, Any] | None:
+        found = requests.get(listed, timeout=5).json()
+        assert found["total"] == 1  # sent again, not a second delivery
+        done = found["deliveries"][0]
+        return done if done["status"] == "failed" and len(done["attempts"]) == 2 else None
+
+    delivery = wait_until(redelivered, timeout=WAIT_MS / 1000, what="the redelivery's attempt")
+    shown = ", ".join(
+        str(attempt["error"] if attempt["status_code"] is None else attempt["status_code"])
+        for attempt in delivery["attempts"]
+    )
+    assert shown.startswith(first)  # the first attempt, then the redelivery's
+    playwright_api.expect(row.locator("td").nth(3)).to_have_text(shown, timeout=WAIT_MS)
 
 
 def test_reset_empties_the_tenant(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
@@ -192,24 +223,131 @@ def test_times_are_in_the_viewers_zone_and_the_offset_shows(page: Any, sandbox_s
     assert shown == expected  # formatted in the viewer's zone (the context's Asia/Tokyo), not the server's
 
 
-def test_every_control_is_labelled_and_reachable_by_keyboard(page: Any) -> None:
+# A control as the keyboard meets it: its id, data-key, or its text (the nodes are drawn again every second).
+NAME_OF = "(c) => c.id || c.dataset.key || c.getAttribute('aria-label') || c.textContent.trim()"
+CONTROLS = f"""() => [...document.querySelectorAll('button, input, select, summary, a[href]')]
+    .filter((c) => !c.disabled && c.getClientRects().length).map({NAME_OF})"""
+
+
+def refreshes(page: Any, count: int = 2) -> None:
+    """Wait for the page's next refresh rounds (each reads the tenant's records), not for a span of time."""
+    for _ in range(count):
+        with page.expect_response(lambda response: "/_sandbox/records?" in response.url, timeout=WAIT_MS):
+            pass
+
+
+def test_every_control_is_labelled_and_reachable_by_keyboard(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
+    webex_campaign(sandbox_server.url, tenant, "Keyboard")  # a journal entry to open
+    playwright_api.expect(page.locator("#journal-entries summary")).to_have_count(1, timeout=WAIT_MS)
     unlabeled = page.evaluate(
         """() => [...document.querySelectorAll('input, select')].filter((c) =>
              !(c.labels && c.labels.length) && !c.getAttribute('aria-label')).map((c) => c.outerHTML)"""
     )
     assert unlabeled == []
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "tenant"
+    controls = set(page.evaluate(CONTROLS))
+    reached: list[str] = []
+    for _ in range(4 * len(controls)):  # a date input takes a Tab per field
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(f"({NAME_OF})(document.activeElement)"))
+        if controls <= set(reached):
+            break
+    assert reached[0] == "tenant"
+    assert controls - set(reached) == set()
 
 
-def test_a_narrow_window_has_no_sideways_scrolling(browser: Any, sandbox_server: Any, tenant: Tenant) -> None:
-    context = browser.new_context(viewport={"width": 420, "height": 800})
-    narrow = context.new_page()
-    narrow.goto(f"{sandbox_server.url}/_sandbox/")
-    narrow.wait_for_selector("table.kind", timeout=WAIT_MS)
-    width = narrow.evaluate("document.documentElement.scrollWidth")
-    context.close()
-    assert width <= 420
+def test_the_keyboard_keeps_its_place_while_the_page_refreshes(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
+    base = f"{sandbox_server.url}/infobip/number-registration/1"
+    created = requests.post(f"{base}/campaigns", json=campaign_body(), headers=tenant.infobip, timeout=5).json()
+    opener = page.get_by_role("button", name=str(created["name"])).first
+    opener.focus()
+    refreshes(page)  # the records are drawn again: the focus stays on the same record
+    page.keyboard.press("Enter")
+    playwright_api.expect(page.locator("#timeline")).to_be_visible(timeout=WAIT_MS)
+    page.locator("#journal-entries summary").first.click()  # an opened journal entry stays open
+    refreshes(page)
+    assert page.locator("#journal-entries details").first.evaluate("(details) => details.open")
+    # A lifecycle mode chosen by keyboard survives the refreshes until it is applied
+    mode = page.get_by_label("webex.deployment mode")
+    mode.focus()
+    mode.select_option("manual")
+    page.keyboard.press("Tab")  # the forced outcome
+    page.keyboard.press("Tab")  # Apply
+    refreshes(page)
+    assert page.evaluate("document.activeElement.dataset.key") == "webex.deployment:apply"
+    page.keyboard.press("Enter")
+    playwright_api.expect(page.locator("#status")).to_contain_text("webex.deployment: manual", timeout=WAIT_MS)
+    lifecycles = requests.get(f"{sandbox_server.url}/_sandbox/lifecycles?tenant={tenant.name}", timeout=5).json()
+    chosen = {row["name"]: row["config"]["mode"] for row in lifecycles["lifecycles"]}
+    assert chosen["webex.deployment"] == "manual" and chosen["webex.event"] == "time"
+
+
+def test_a_snapshot_exported_from_the_page_imports_back(browser: Any, tmp_path: Path) -> None:
+    # Its own server: the import replaces the whole sandbox, which the shared server's other tests must not see.
+    server = ServerProcess(cwd=ROOT)
+    try:
+        server.wait_ready()
+        other = requests.post(f"{server.url}/_sandbox/credentials", json={"vendor": "zexa"}, timeout=5).json()
+        demo = {"Authorization": "Bearer demo-webex-api-key-0001"}
+        body = {"categoryId": "Others", "notifications": [{"emailId": "a@b.c"}], "alertsettings": [{"alertType": "N"}]}
+        campaigns = f"{server.url}/webex/v1/campaigns"
+        assert requests.post(campaigns, json={**body, "name": "Kept"}, headers=demo, timeout=5).status_code == 200
+        requests.post(f"{server.url}/_sandbox/clock/advance", json={"tenant": "demo", "seconds": 3600}, timeout=5)
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        page.goto(f"{server.url}/_sandbox/")
+        playwright_api.expect(page.locator('table[data-kind="webex.campaigns"]')).to_contain_text("Kept")
+        with page.expect_download(timeout=WAIT_MS) as download:
+            page.get_by_role("button", name="Export a snapshot").click()
+        saved = tmp_path / "snapshot.json"
+        download.value.save_as(saved)
+        assert "webex.campaigns/demo" in json.loads(saved.read_text())["tables"]
+        assert requests.post(campaigns, json={**body, "name": "Undone"}, headers=demo, timeout=5).status_code == 200
+        page.set_input_files("#import-file", str(saved))
+        page.get_by_role("button", name="Import", exact=True).click()
+        playwright_api.expect(page.locator("#status")).to_contain_text("snapshot imported", timeout=WAIT_MS)
+        context.close()
+        assert [row["name"] for row in requests.get(campaigns, headers=demo, timeout=5).json()] == ["Kept"]
+        clock = requests.get(f"{server.url}/_sandbox/clock?tenant=demo", timeout=5).json()
+        assert clock["offset_seconds"] >= 3600  # the tenant's clock came back with its records
+        credential = f"{server.url}/_sandbox/clock?credential={other['secret']}"
+        assert requests.get(credential, timeout=5).json()["tenant"] == other["tenant"]  # other tenants too
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("width", [1280, 420])
+def test_the_demo_story_is_accessible_and_fits_the_window(browser: Any, width: int) -> None:
+    server = ServerProcess("--demo", cwd=ROOT)
+    try:
+        server.wait_ready()
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(f"{server.url}/_sandbox/")
+        page.wait_for_selector('table[data-kind="zexa.campaigns"] progress', timeout=WAIT_MS)
+        page.get_by_role("button", name="Happy Hour").click()  # the rejected Infobip campaign's timeline
+        page.wait_for_selector("#timeline-steps tr", timeout=WAIT_MS)
+        page.locator("#journal-entries summary").first.click()
+        page.wait_for_selector("#delivery-rows .badge.failed", timeout=WAIT_MS)  # webhooks delivered and failed
+        # axe-core (from its PyPI package) over the whole page: WCAG 2.1 A and AA and axe's best practices
+        rules = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+        found = Axe().run(page, options={"resultTypes": ["violations"], "runOnly": rules})
+        assert found.violations_count == 0, found.generate_report()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        context.close()
+    finally:
+        server.stop()
+
+
+def test_make_screenshot_draws_the_dashboard_with_the_demo_story(tmp_path: Path) -> None:
+    recipe = (ROOT / "Makefile").read_text().split("\nscreenshot:", 1)[1]
+    assert "docs/screenshot.py" in recipe.split("\n\n", 1)[0]
+    drawn = tmp_path / "dashboard.png"
+    run = subprocess.run(
+        [sys.executable, "docs/screenshot.py", str(drawn)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    with Image.open(drawn) as picture:
+        assert picture.size == (1280, 1100)
 
 
 def test_the_page_fetches_nothing_but_its_own_server(browser: Any, sandbox_server: Any, tenant: Tenant) -> None:
@@ -225,18 +363,17 @@ def test_the_page_fetches_nothing_but_its_own_server(browser: Any, sandbox_serve
 
 
 def test_with_a_control_token_the_page_asks_for_it_and_shows_nothing_before(browser: Any) -> None:
-    from pathlib import Path
-
-    from live_helpers import ServerProcess
-
-    server = ServerProcess("--control-token", "dash-token-0001", cwd=Path(__file__).resolve().parents[2])
+    server = ServerProcess("--control-token", "dash-token-0001", cwd=ROOT)
     try:
         server.wait_ready()
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{server.url}/_sandbox/")  # the page itself holds no state: served without the token
         playwright_api.expect(page.locator("#token-form")).to_be_visible(timeout=WAIT_MS)
-        assert page.locator("table.kind").count() == 0  # no record, no tenant name before the token
+        page.wait_for_timeout(1200)  # a refresh round too: it must not fill anything in either
+        for shown in ("#tenant option", "table.kind", "#journal-entries li", "#delivery-rows tr", "#scenario-rows tr"):
+            assert page.locator(shown).count() == 0, shown  # no tenant name, record or body before the token
+        assert page.locator("#now").inner_text() == ""
         page.get_by_label("Control token").fill("dash-token-0001")
         page.get_by_role("button", name="Use").click()
         page.wait_for_selector("table.kind", timeout=WAIT_MS)

@@ -45,6 +45,16 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// The sections are drawn again every second: the control that has the focus and the entries opened by the viewer
+// are found again by their data-key in the new nodes, so a keyboard user keeps their place and bodies stay open.
+function replace(container, nodes) {
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+  const opened = new Set([...container.querySelectorAll("details[open][data-key]")].map((details) => details.dataset.key));
+  container.replaceChildren(...nodes);
+  for (const details of container.querySelectorAll("details[data-key]")) if (opened.has(details.dataset.key)) details.open = true;
+  if (focused) container.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+}
+
 const local = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 
 function countdown(next) {
@@ -61,6 +71,7 @@ async function renderTenants() {
   const { tenants } = await api("/tenants");
   if (!state.tenant && tenants.length) state.tenant = tenants[0].tenant;
   const select = $("tenant");
+  if (document.activeElement === select) return; // being chosen in: its list stays as it is until the next round
   select.replaceChildren(
     ...tenants.map((row) => {
       const records = Object.values(row.records).reduce((a, b) => a + b, 0);
@@ -82,13 +93,14 @@ async function renderClock(records) {
 }
 
 function renderRecords(records) {
-  $("kinds").replaceChildren(
-    ...records.kinds.map((kind) => {
+  replace(
+    $("kinds"),
+    records.kinds.map((kind) => {
       const rows = kind.records.map((record) =>
         el(
           "tr",
           {},
-          el("td", {}, kind.lifecycle ? el("button", { type: "button", class: "link", on: { click: () => openTimeline(kind, record) } }, record.title ?? record.id) : record.title ?? record.id),
+          el("td", {}, kind.lifecycle ? el("button", { type: "button", class: "link", "data-key": `timeline:${kind.vendor}/${kind.collection}/${record.id}`, on: { click: () => openTimeline(kind, record) } }, record.title ?? record.id) : record.title ?? record.id),
           el("td", {}, el("code", {}, record.id)),
           el("td", {}, record.status ? el("span", { class: "badge" }, record.status) : ""),
           el("td", {}, record.progress ? progress(record.progress) : countdown(record.next))
@@ -139,19 +151,30 @@ function why(step) {
   return step.outcome ? `${cause}; outcome ${step.outcome} chosen by ${step.outcome_by}` : cause;
 }
 
+const drafts = {}; // lifecycle choices made on the page and not applied yet: a refresh keeps them
+
+function choice(key, label, options, current, disabled = false) {
+  const chosen = drafts[key] ?? current;
+  const change = (event) => (drafts[key] = event.target.value);
+  return el("select", { "aria-label": label, "data-key": key, disabled, on: { change } }, ...options.map(([value, text]) => el("option", { value, selected: value === chosen }, text)));
+}
+
 async function renderLifecycles() {
   const { lifecycles } = await api(scoped("/lifecycles"));
-  $("lifecycle-rows").replaceChildren(
-    ...lifecycles.map((machine) => {
-      const mode = el("select", { "aria-label": `${machine.name} mode` }, ...["time", "immediate", "manual"].map((name) => el("option", { selected: machine.config.mode === name }, name)));
-      const outcome = el(
-        "select",
-        { "aria-label": `${machine.name} forced outcome`, disabled: !machine.outcomes.length },
-        el("option", { value: "default" }, "default path"),
-        ...machine.outcomes.map((name) => el("option", { selected: machine.config.outcome === name }, name))
-      );
-      const apply = () => act(`${machine.name}: ${mode.value}, ${outcome.value}`, () => api("/lifecycles", { method: "POST", body: { tenant: state.tenant, lifecycle: machine.name, mode: mode.value, outcome: outcome.value } }));
-      return el("tr", {}, el("th", { scope: "row" }, machine.name), el("td", {}, mode), el("td", {}, outcome), el("td", {}, el("button", { type: "button", on: { click: apply } }, "Apply")));
+  replace(
+    $("lifecycle-rows"),
+    lifecycles.map((machine) => {
+      const keys = [`${machine.name}:mode`, `${machine.name}:outcome`];
+      const mode = choice(keys[0], `${machine.name} mode`, ["time", "immediate", "manual"].map((name) => [name, name]), machine.config.mode);
+      const outcomes = [["default", "default path"], ...machine.outcomes.map((name) => [name, name])];
+      const outcome = choice(keys[1], `${machine.name} forced outcome`, outcomes, machine.config.outcome ?? "default", !machine.outcomes.length);
+      const apply = () =>
+        act(`${machine.name}: ${mode.value}, ${outcome.value}`, async () => {
+          await api("/lifecycles", { method: "POST", body: { tenant: state.tenant, lifecycle: machine.name, mode: mode.value, outcome: outcome.value } });
+          for (const key of keys) delete drafts[key];
+        });
+      const button = el("button", { type: "button", "data-key": `${machine.name}:apply`, on: { click: apply } }, "Apply");
+      return el("tr", {}, el("th", { scope: "row" }, machine.name), el("td", {}, mode), el("td", {}, outcome), el("td", {}, button));
     })
   );
 }
@@ -168,24 +191,25 @@ async function renderScenarios() {
       matches = counts.reduce((a, b) => a + b, 0);
     }
     const toggle = () => act(`${scenario.name} ${on ? "deactivated" : "activated"}`, () => api(`/scenarios/${encodeURIComponent(scenario.name)}/${on ? "deactivate" : "activate"}`, { method: "POST", body: { tenant: state.tenant } }));
-    rows.push(el("tr", { class: on ? "active" : "" }, el("th", { scope: "row" }, scenario.name), el("td", {}, scenario.description || ""), el("td", {}, matches), el("td", {}, el("button", { type: "button", "aria-pressed": on, on: { click: toggle } }, on ? "Deactivate" : "Activate"))));
+    rows.push(el("tr", { class: on ? "active" : "" }, el("th", { scope: "row" }, scenario.name), el("td", {}, scenario.description || ""), el("td", {}, matches), el("td", {}, el("button", { type: "button", "aria-pressed": on, "data-key": `scenario:${scenario.name}`, on: { click: toggle } }, on ? "Deactivate" : "Activate"))));
   }
-  $("scenario-rows").replaceChildren(...rows);
+  replace($("scenario-rows"), rows);
 }
 
 async function renderJournal() {
   const query = new URLSearchParams({ limit: "50", tenant: state.tenant });
   for (const [name, id] of [["vendor", "filter-vendor"], ["status", "filter-status"], ["path", "filter-path"]]) if ($(id).value.trim()) query.set(name, $(id).value.trim());
   const { requests } = await api("/requests?" + query);
-  $("journal-entries").replaceChildren(
-    ...requests.reverse().map((entry) =>
+  replace(
+    $("journal-entries"),
+    requests.reverse().map((entry) =>
       el(
         "li",
         { class: entry.status >= 400 ? "failed" : "" },
         el(
           "details",
-          {},
-          el("summary", {}, `${entry.method} /${entry.vendor}${entry.path} → ${entry.status}`, entry.scenario_rule ? el("span", { class: "badge rule" }, `rule ${entry.scenario_rule}`) : "", ` ${local(entry.time)}`),
+          { "data-key": `journal:${entry.seq}` },
+          el("summary", { "data-key": `journal-summary:${entry.seq}` }, `${entry.method} /${entry.vendor}${entry.path} → ${entry.status}`, entry.scenario_rule ? el("span", { class: "badge rule" }, `rule ${entry.scenario_rule}`) : "", ` ${local(entry.time)}`),
           entry.detail ? el("p", {}, "X-Sandbox-Detail: ", entry.detail) : "",
           el("h3", {}, "Request"),
           el("pre", {}, entry.request_body || "(no body)"),
@@ -199,8 +223,9 @@ async function renderJournal() {
 
 async function renderWebhooks() {
   const { deliveries } = await api(scoped("/webhooks/deliveries?limit=50"));
-  $("delivery-rows").replaceChildren(
-    ...deliveries.reverse().map((delivery) => {
+  replace(
+    $("delivery-rows"),
+    deliveries.reverse().map((delivery) => {
       const attempts = delivery.attempts.map((attempt) => attempt.status_code ?? attempt.error).join(", ") || "none yet";
       const redeliver = () => act(`${delivery.id} queued again`, () => api(`/webhooks/deliveries/${encodeURIComponent(delivery.id)}/redeliver`, { method: "POST", body: { tenant: state.tenant } }));
       return el(
@@ -210,7 +235,7 @@ async function renderWebhooks() {
         el("td", {}, el("code", {}, delivery.url)),
         el("td", {}, el("span", { class: `badge ${delivery.status}` }, delivery.status)),
         el("td", {}, attempts),
-        el("td", {}, el("button", { type: "button", disabled: delivery.status === "pending", on: { click: redeliver } }, "Redeliver"))
+        el("td", {}, el("button", { type: "button", "data-key": `redeliver:${delivery.id}`, disabled: delivery.status === "pending", on: { click: redeliver } }, "Redeliver"))
       );
     })
   );
@@ -275,12 +300,14 @@ function wire() {
   $("journal-filters").addEventListener("input", () => renderJournal());
   for (const vendor of ["webex", "infobip", "zexa", "dailystory"]) $("filter-vendor").append(el("option", {}, vendor));
   $("reset").addEventListener("click", () => act(`tenant ${state.tenant} reset`, () => api("/reset", { method: "POST", body: { tenant: state.tenant } })));
+  // The snapshot is the whole sandbox's, as the import replaces the whole sandbox: one tenant's tables hold neither
+  // its keys nor its clock, and importing them wiped every other tenant.
   $("export").addEventListener("click", () =>
     act("snapshot exported", async () => {
-      const snapshot = await api(scoped("/state"));
-      const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(snapshot, null, 2)], { type: "application/json" })), download: `sandbox-${state.tenant}.json` });
+      const snapshot = await api("/state");
+      const link = el("a", { href: URL.createObjectURL(new Blob([JSON.stringify(snapshot, null, 2)], { type: "application/json" })), download: "sandbox-snapshot.json" });
       link.click();
-      URL.revokeObjectURL(link.href);
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
     })
   );
   $("import").addEventListener("submit", (event) => {
