@@ -20,7 +20,7 @@ from sandbox.core.ratelimit import RateLimiter
 from sandbox.core.scenario_files import Known, ScenarioError, build
 from sandbox.core.scenarios import Scenarios
 from sandbox.core.settings import Settings
-from sandbox.core.store import Store
+from sandbox.core.store import Store, StoreLoadError
 from sandbox.core.tenant import Services, Tenant
 from sandbox.core.tenants import TenantRegistry
 from sandbox.core.vendor import Vendor
@@ -35,6 +35,7 @@ class Sandbox:
         self.vendors = dict(vendors)
         self.started = time.monotonic()
         self.store = Store(config.store_path, config.persist_commit_seconds)
+        self._check_loaded()
         self.clock = Clock(self.store)
         self.journal = Journal(config.journal_size, config.journal_body_cap, config.journal_max_bytes)
         self.ids = Ids(config.seed)
@@ -197,14 +198,31 @@ class Sandbox:
             except ScenarioError as error:
                 raise ValueError("; ".join(error.problems)) from None
 
-        rules = snapshot.Rules(
+        return snapshot.check(document, self._snapshot_rules(version, self.lifecycles.machines, scenario))
+
+    def _snapshot_rules(self, version: str, machines: Mapping[str, Any], scenario: Any) -> snapshot.Rules:
+        return snapshot.Rules(
             version=version,
             vendors=frozenset(self.vendors),
             settings={name: vendor.settings_schema for name, vendor in self.vendors.items()},
-            machines=self.lifecycles.machines,
+            machines=machines,
             scenario=scenario,
         )
-        return snapshot.check(document, rules)
+
+    def _check_loaded(self) -> None:
+        """A data dir whose own tables would break the start (a clock offset "x" or NaN, a credential without a
+        tenant...) ends the start in one line, as a damaged file does. Only the ``_sandbox.*`` tables are checked
+        (a fraction of a 100 MB store); a posted scenario that no longer builds is skipped later, not refused."""
+        path = self.config.store_path
+        if path is None:
+            return
+        try:
+            machines = {machine.name: machine for vendor in self.vendors.values() for machine in vendor.machines}
+            rules = self._snapshot_rules("", machines, lambda _: None)
+            snapshot.check_tables(self.store.tables_view("_sandbox."), rules)
+        except snapshot.SnapshotError as error:
+            problem = f"it (or its change log) holds what this sandbox cannot read back, at {error}"
+            raise StoreLoadError(path, problem) from None
 
     def import_state(self, tables: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
         """Replace all state with the tables of a checked export (a snapshot restore)."""

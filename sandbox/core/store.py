@@ -264,6 +264,11 @@ class Store:
             for name in [name for name in self._tables() if predicate(name)]:
                 self.drop(name)
 
+    def tables_view(self, prefix: str) -> dict[str, Mapping[str, Mapping]]:
+        """The tables whose names start with ``prefix``, uncopied: for a check that only reads them."""
+        with self.lock:
+            return {name: rows for name, rows in self._tables().items() if name.startswith(prefix)}
+
     def export(self) -> dict[str, dict[str, Record]]:
         with self.lock:
             return clone(self._tables())

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from live_helpers import HTTP_TIMEOUT, START_TIMEOUT, ServerProcess, free_port
 
 from sandbox import cli, server
+from sandbox.core import changelog
 from sandbox.server import StartupError, listen
 
 pytestmark = pytest.mark.live
@@ -113,6 +114,45 @@ def test_a_corrupt_data_file_is_one_line_and_never_ready(tmp_path: Path) -> None
     line = one_line_failure(result, f"Error: cannot load the data dir {data}", "sandbox.json", "--data-dir")
     assert "ready" not in result.stdout + line
     assert (data / "sandbox.json").read_text(encoding="utf-8").startswith('{"_sandbox')  # left as it was
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "where"),
+    [
+        (
+            "sandbox.json",
+            '{"_sandbox.clock": {"*": {"offset_seconds": "x"}}}',
+            '["_sandbox.clock"]["*"].offset_seconds',
+        ),
+        (
+            "sandbox.json",
+            '{"_sandbox.clock": {"*": {"offset_seconds": 1e300}}}',
+            '["_sandbox.clock"]["*"].offset_seconds',
+        ),
+        ("sandbox.json", '{"_sandbox.credentials": {"webex:k": {"vendor": "webex", "secret": "k"}}}', ".tenant"),
+        (
+            "sandbox.000001.log",
+            changelog.put_line("_sandbox.lifecycles", "*", b'{"zexa.campaign": {"mode": "x"}}'),
+            ".mode",
+        ),
+    ],
+    ids=["clock-offset-text", "clock-offset-huge", "credential-without-tenant", "lifecycle-mode-in-the-log"],
+)
+def test_a_data_dir_holding_what_the_sandbox_cannot_read_back_is_one_line(
+    tmp_path: Path, file: str, content: str | bytes, where: str
+) -> None:
+    # Well-formed files whose own tables would break the start (before: a traceback naming no file, or a server
+    # that answered 500 to everything): the same one line as a damaged file, naming the field.
+    data = tmp_path / "data"
+    data.mkdir()
+    target = data / file
+    target.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+    result = start("--data-dir", str(data), "--port", str(free_port()), cwd=tmp_path)
+
+    line = one_line_failure(result, f"Error: cannot load the data dir {data}", "sandbox.json", where, "--data-dir")
+    assert "Traceback" not in result.stderr and "ready" not in line
+    assert target.read_bytes() == (content if isinstance(content, bytes) else content.encode())  # left as it was
 
 
 @pytest.mark.parametrize("kind", ["data-dir-is-a-file", "store-is-a-folder"])
