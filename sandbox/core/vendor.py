@@ -57,6 +57,9 @@ class Docs:
     demo_secret: str  # the demo credential, prefilled in Swagger UI and the Postman collection
     error_schema: type[Schema] | None  # the vendor's error envelope (None: an "Error" of ``components``)
     examples: Mapping[str, Any] = field(default_factory=dict)  # operation name -> the seeds' request example
+    # operation name -> {title: example} where a seed shows several requests (the first is the one to send)
+    more_examples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    answer_examples: Mapping[str, Any] = field(default_factory=dict)  # name -> the seeds' success answer
     components: Mapping[str, Any] = field(default_factory=dict)  # JSON Schemas that answers may $ref
 
 

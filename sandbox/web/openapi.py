@@ -103,6 +103,8 @@ def _operation(spec: Any, docs: Docs, documented: Documented, errors: dict[int, 
     success: dict[str, Any] = {"description": "Success"}
     if documented.answers is not None:
         success["content"] = {_JSON: {"schema": documented.answers}}
+        if documented.name in docs.answer_examples:
+            success["content"][_JSON]["example"] = docs.answer_examples[documented.name]
     for status in (documented.status, *documented.also):
         if status < 400:  # a view that always refuses (a 501) is documented by its catalogue entry
             operation["responses"][str(status)] = success
@@ -110,7 +112,10 @@ def _operation(spec: Any, docs: Docs, documented: Documented, errors: dict[int, 
         operation["parameters"] = [{"in": "query", "schema": documented.accepts}]
     elif documented.location in ("json", "optional_json"):
         content: dict[str, Any] = {"schema": _request_schema(spec, documented.accepts, docs.components)}
-        if documented.name in docs.examples:
+        if documented.name in docs.more_examples:  # the seed shows several: each under its title, the first first
+            more = docs.more_examples[documented.name].items()
+            content["examples"] = {title: {"summary": title, "value": example} for title, example in more}
+        elif documented.name in docs.examples:
             content["example"] = docs.examples[documented.name]
         operation["requestBody"] = {"required": documented.location == "json", "content": {_JSON: content}}
     return operation

@@ -74,7 +74,9 @@ def _item(path: str, method: str, operation: dict[str, Any], produces: str | Non
     content = operation.get("requestBody", {}).get("content", {}).get("application/json")
     if content is not None:
         request["header"].append({"key": "Content-Type", "value": "application/json"})
-        request["body"] = {"mode": "raw", "raw": json.dumps(_runnable(content.get("example", {})), indent=2)}
+        examples = [example["value"] for example in content.get("examples", {}).values()]
+        example = content.get("example", examples[0] if examples else {})  # a seed's first when it shows several
+        request["body"] = {"mode": "raw", "raw": json.dumps(_runnable(example), indent=2)}
     if "{" not in path and success < 300:
         # A create or a read on a top-level collection: it succeeds on any sandbox.
         script = [f"pm.test('{method.upper()} {path} answers {success}', function () {{"]

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from sandbox.core.errors import VendorError
 from sandbox.core.ids import Ids
@@ -71,10 +74,51 @@ def test_every_catalogue_error_is_a_response_with_its_exact_body(app: Flask, cli
 
 
 @pytest.mark.parametrize("vendor", DOCUMENTED)
+def test_every_operation_has_its_request_and_answer_schemas(app: Flask, client: FlaskClient, vendor: str) -> None:
+    served = app.extensions["sandbox"].vendors[vendor]
+    document = spec(client, vendor)
+    for rule, documented in routes(app, served):
+        assert documented is not None
+        path = _CONVERTER.sub(r"{\1}", rule.rule[len(served.prefix) :])
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            operation = document["paths"][path][method.lower()]
+            if documented.location in ("json", "optional_json"):
+                schema = operation["requestBody"]["content"]["application/json"]["schema"]
+                if documented.location == "json":  # a body it needs: its own schema (only body-less POSTs have none)
+                    assert schema not in ({}, {"type": "object"}), (method, path)
+            elif documented.accepts is not None:  # a query schema: one parameter per field
+                assert {p["in"] for p in operation["parameters"]} == {"query"}, (method, path)
+            for status in (documented.status, *documented.also):
+                if status < 400 and status not in (202, 204):  # Infobip's 202s and every 204 carry no body
+                    answer = operation["responses"][str(status)]["content"]["application/json"]
+                    assert answer["schema"], (method, path, status)
+
+
+# The vendors' documented schemes: Bearer for Webex and Zexa; DailyStory also takes Basic with user "api";
+# Infobip takes "App <key>", Basic, "IBSSO <token>" and OAuth 2 bearer tokens.
+SCHEMES = {
+    "webex": {"bearer": ("http", "bearer")},
+    "zexa": {"bearer": ("http", "bearer")},
+    "dailystory": {"bearer": ("http", "bearer"), "basic": ("http", "basic")},
+    "infobip": {
+        "App": ("apiKey", "Authorization"),
+        "Basic": ("http", "basic"),
+        "IBSSO": ("apiKey", "Authorization"),
+        "Bearer": ("http", "bearer"),
+    },
+}
+
+
+@pytest.mark.parametrize("vendor", DOCUMENTED)
 def test_the_auth_scheme_is_declared_and_required(client: FlaskClient, vendor: str) -> None:
     document = spec(client, vendor)
     schemes = document["components"]["securitySchemes"]
-    assert schemes
+    declared = {
+        name: (scheme["type"], scheme["scheme"] if scheme["type"] == "http" else scheme["name"])
+        for name, scheme in schemes.items()
+    }
+    assert declared == SCHEMES[vendor]
+    assert all(scheme["in"] == "header" for scheme in schemes.values() if scheme["type"] == "apiKey")
     for path in document["paths"].values():
         for operation in (op for key, op in path.items() if key != "parameters"):
             assert operation["security"] == [{name: []} for name in schemes]
@@ -95,11 +139,50 @@ def test_the_auth_scheme_is_declared_and_required(client: FlaskClient, vendor: s
 def test_the_seeds_examples_are_documented_and_accepted(
     client: FlaskClient, vendor: str, path: str, key: str, status: int
 ) -> None:
-    operation = spec(client, vendor)["paths"][path]["post"]
-    example = operation["requestBody"]["content"]["application/json"]["example"]
+    content = spec(client, vendor)["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    # One example, or (where the seed shows several) each under its title, sent in the seed's order.
+    examples = [content["example"]] if "example" in content else [e["value"] for e in content["examples"].values()]
     scheme = "App" if vendor == "infobip" else "Bearer"
-    answer = client.post(f"/{vendor}{path}", json=example, headers={"Authorization": f"{scheme} {key}"})
-    assert answer.status_code == status, answer.get_json()
+    for example in examples:
+        answer = client.post(f"/{vendor}{path}", json=example, headers={"Authorization": f"{scheme} {key}"})
+        assert answer.status_code == status, answer.get_json()
+
+
+def test_a_seed_with_several_request_examples_has_them_all(client: FlaskClient) -> None:
+    content = spec(client, "dailystory")["paths"]["/api/v1/campaign"]["post"]["requestBody"]["content"]
+    examples = content["application/json"]["examples"]
+    assert list(examples) == ["Create a new campaign", "Update an existing campaign (transition to Paused)"]
+    assert examples["Update an existing campaign (transition to Paused)"]["value"] == {
+        "campaignId": 24109,
+        "name": "Spring Sale 2025 Launch",
+        "status": "Paused",
+    }  # seed 003
+
+
+@pytest.mark.parametrize(
+    ("vendor", "path", "status", "fields"),
+    [
+        # Seed 001's 201 sample, whole (its rejection feedback and appeal included); seed 003's response example.
+        ("infobip", "/number-registration/1/campaigns", "201", {"id", "stage", "campaignFeedback", "appealData"}),
+        ("dailystory", "/api/v1/campaign", "200", {"Status", "Message", "Response"}),
+    ],
+)
+def test_the_seeds_answer_examples_are_documented_and_fit_the_answer_schema(
+    client: FlaskClient, vendor: str, path: str, status: str, fields: set[str]
+) -> None:
+    document = spec(client, vendor)
+    answer = document["paths"][path]["post"]["responses"][status]["content"]["application/json"]
+    assert fields <= set(answer["example"])
+    registry = Registry().with_resource("urn:document", Resource.from_contents(document, DRAFT202012))
+    reference = answer["schema"]["$ref"].replace("#", "urn:document#", 1)  # its components, resolved in the document
+    validator = Draft202012Validator({"$ref": reference}, registry=registry)
+    errors = [error.message for error in validator.iter_errors(answer["example"])]
+    assert not errors, errors
+
+
+def test_webex_documents_its_seeds_answer_fragment(client: FlaskClient) -> None:
+    saved = spec(client, "webex")["components"]["schemas"]["Saved"]
+    assert saved["properties"]["message"]["example"] == "Campaign created successfully."  # seed 000
 
 
 def test_an_unknown_vendor_or_version_is_a_control_error(client: FlaskClient) -> None:

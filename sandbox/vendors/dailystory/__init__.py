@@ -9,7 +9,13 @@ from sandbox.core.vendor import Docs, Shown, Vendor
 from sandbox.vendors.dailystory import auth, errors, routes
 from sandbox.vendors.dailystory.machines import AUTOPAUSE_MACHINE, CAMPAIGN_MACHINE
 from sandbox.vendors.dailystory.models import seed_tenant
-from sandbox.vendors.dailystory.schemas import EXAMPLES, DailyStorySettingsSchema, ErrorSchema
+from sandbox.vendors.dailystory.schemas import (
+    ANSWER_EXAMPLES,
+    EXAMPLES,
+    MORE_EXAMPLES,
+    DailyStorySettingsSchema,
+    ErrorSchema,
+)
 
 VENDOR = Vendor(
     name="dailystory",
@@ -41,5 +47,7 @@ VENDOR = Vendor(
         demo_secret="demo-dailystory-token-0001",
         error_schema=ErrorSchema,
         examples=EXAMPLES,
+        more_examples=MORE_EXAMPLES,
+        answer_examples=ANSWER_EXAMPLES,
     ),
 )

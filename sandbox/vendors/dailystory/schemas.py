@@ -195,16 +195,26 @@ class ErrorSchema(Schema):
     Response = fields.Dict(required=True)
 
 
-# Seed 003's request examples, as they stand.
-EXAMPLES = {
+# Seed 003's request examples and its response example, as they stand.
+CREATE_EXAMPLE = {
+    "name": "Spring Sale 2025 Launch",
+    "description": "Don\u2019t Miss Our Exclusive Spring Sale!",
+    "campaignType": "Conversion",
+    "status": "Active",
+    "allow_autopause": True,
+    "workflowBehavior": "All",
+    "isNotifyNewLead": False,
+    "conversionGoals": {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0},
+}
+EXAMPLES = {"create_or_update_campaign": CREATE_EXAMPLE}
+MORE_EXAMPLES = {
     "create_or_update_campaign": {
-        "name": "Spring Sale 2025 Launch",
-        "description": "Don\u2019t Miss Our Exclusive Spring Sale!",
-        "campaignType": "Conversion",
-        "status": "Active",
-        "allow_autopause": True,
-        "workflowBehavior": "All",
-        "isNotifyNewLead": False,
-        "conversionGoals": {"enabled": False, "suspects": 0, "mcls": 0, "mqls": 0, "sqls": 0},
+        "Create a new campaign": CREATE_EXAMPLE,
+        "Update an existing campaign (transition to Paused)": {
+            "campaignId": 24109,
+            "name": "Spring Sale 2025 Launch",
+            "status": "Paused",
+        },
     },
 }
+ANSWER_EXAMPLES = {"create_or_update_campaign": {"Status": True, "Message": "", "Response": {"id": 24109}}}

@@ -9,7 +9,7 @@ from sandbox.core.vendor import Docs, Shown, Vendor
 from sandbox.vendors.infobip import auth, errors, routes
 from sandbox.vendors.infobip.machines import BRAND, CAMPAIGN, POOL, VET
 from sandbox.vendors.infobip.models.seed import seed_tenant
-from sandbox.vendors.infobip.schemas import COMPONENTS, EXAMPLES, InfobipSettingsSchema
+from sandbox.vendors.infobip.schemas import ANSWER_EXAMPLES, COMPONENTS, EXAMPLES, InfobipSettingsSchema
 
 VENDOR = Vendor(
     name="infobip",
@@ -48,6 +48,7 @@ VENDOR = Vendor(
         demo_secret="demo-infobip-api-key-0001",
         error_schema=None,  # the client's own "Error" model, among the components
         examples=EXAMPLES,
+        answer_examples=ANSWER_EXAMPLES,
         components=COMPONENTS,
     ),
 )

@@ -358,3 +358,40 @@ EXAMPLES: dict[str, Any] = {
     "create_brand": BRAND_EXAMPLE,
     "update_brand": BRAND_EXAMPLE,
 }
+_REASON = "Campaign appears to be for an age-gated content type but age gate attribute is not selected."
+_CUSTOM = "This is a custom rejection reason provided by a reviewer."
+_ACTION = (
+    "Verify if the Age Gate attribute is selected for the campaign registration. If the campaign is not related "
+    "to age-gated content, update the campaign description."
+)
+# Seed 001's response sample (201), with the same terms URL, which the client's model requires [decided]; the
+# request's "numbers" is never answered (seed 001).
+ANSWER_EXAMPLES: dict[str, Any] = {
+    "create_campaign": {
+        "id": "4d3601ed-c632-4979-ae22-43854ef4ffaf",
+        "referenceId": "customer-defined-identifier",
+        "applicationId": "app-id",
+        "entityId": "entity-id",
+        "createdDate": "2019-08-24T14:15:22Z",
+        "lastModifiedDate": "2019-08-24T14:15:22Z",
+        "stage": "DRAFT",
+        "priority": {"priorityId": "46de4f63-390c-4253-9869-da282096691b"},
+        **{key: value for key, value in CAMPAIGN_EXAMPLE.items() if key != "numbers"},
+        "messageTypes": ["sms", "mms"],
+        "brandPreview": {"brandId": "a0c63335-f841-4d43-9ef8-e0765a233f29", "brandName": "Examples Warehouse"},
+        "useCase": None,
+        "numberKeys": ["2C958BA98F9EBACA4F9357D81BFBF47B"],
+        "numberPreviews": [
+            {"numberKey": "2C958BA98F9EBACA4F9357D81BFBF47B", "number": "41793026727", "countryCode": "US"}
+        ],
+        "campaignFeedback": {
+            "rejectionReasons": [_REASON, _CUSTOM],
+            "rejectionDetails": [
+                {"errorCode": "1001", "description": _REASON, "recommendedAction": _ACTION},
+                {"errorCode": "9999", "description": _CUSTOM, "recommendedAction": None},
+            ],
+            "rejectionDate": "2019-08-23T14:15:22Z",
+        },
+        "appealData": {"appealReason": "Example appeal reason", "appealDate": "2019-08-24T14:15:22Z"},
+    },
+}
