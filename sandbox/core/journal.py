@@ -21,6 +21,12 @@ _SECRET_WORDS = ("password", "passphrase", "secret", "token", "apikey", "authori
 # between them (a name is folded that way); a backslash may hide a letter in an escape, so it parses the text too.
 _HINT = re.compile("|".join("[^a-z]*".join(word) for word in _SECRET_WORDS))
 _FORM_PAIR = re.compile(r"(^|[&;?])([^=&;]+)=([^&;]*)")
+_HINT_BYTES = re.compile(_HINT.pattern.encode())
+
+
+def may_hold_secret(body: bytes) -> bool:
+    """Whether masking could change ``body``: a secret's name, an escape, or text ``str.lower`` folds otherwise."""
+    return not body.isascii() or b"\\" in body or _HINT_BYTES.search(body.lower()) is not None
 
 
 def is_secret_name(name: str) -> bool:
@@ -78,8 +84,9 @@ class JournalEntry(NamedTuple):
     status: int
     scenario_rule: str | None
     detail: str | None
-    # Bodies as ``Journal.cap`` makes them, or, for one no longer than the cap, the bytes received, which
-    # ``Journal.show`` caps when the entry is read: the same text, without the work on every request.
+    # Bodies as ``Journal.cap`` makes them, or, for one no longer than the cap that holds nothing to mask, the
+    # bytes received, which ``Journal.show`` decodes when the entry is read: the same text, without the work on
+    # every request.
     request_body: str | bytes
     response_body: str | bytes
 
@@ -116,12 +123,14 @@ class Journal:
         return shown
 
     def record(self, **fields: Any) -> None:
-        """Keep one request; a body given as bytes is capped here if long, when shown otherwise (JournalEntry)."""
+        """Keep one request. A body given as bytes is masked and capped here if it is long or may hold a secret
+        (so no secret is ever kept, not even until the entry is read); otherwise it is kept as received and
+        ``show`` decodes it (JournalEntry)."""
         query = fields.get("query")
         fields["query"] = redact(query) if query else ""
         for name in ("request_body", "response_body"):
             body = fields[name]
-            if isinstance(body, bytes) and len(body) > self.body_cap:
+            if isinstance(body, bytes) and (len(body) > self.body_cap or may_hold_secret(body)):
                 fields[name] = self.cap(body)
         entry = JournalEntry(seq=next(self._seq), **fields)
         size = _size(entry)

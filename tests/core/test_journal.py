@@ -137,11 +137,32 @@ def test_a_short_body_kept_as_received_is_shown_as_a_capped_one_would_be() -> No
     for body in bodies:
         journal.record(**entry(request_body=body, response_body=body))
     for body, kept in zip(bodies, journal.query({}), strict=True):
-        assert isinstance(kept.request_body, bytes)  # kept as received: len(body) <= 60
         assert journal.show(kept)["request_body"] == journal.cap(body)
         assert journal.show(kept)["response_body"] == journal.cap(body)
+    kinds = [type(kept.request_body) for kept in journal.query({})]
+    # Kept as received only where masking could change nothing; a secret is masked before it is kept.
+    assert kinds == [str, bytes, str, str, bytes]
     long = b'{"secret": "s-1", "pad": "' + b"z" * 100 + b'"}'
     journal.record(**entry(request_body=long, response_body=""))
     kept = journal.query({})[-1]
     assert isinstance(kept.request_body, str) and "s-1" not in kept.request_body  # capped (and masked) at once
     assert journal.show(kept)["request_body"] == journal.cap(long)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"url": "https://h", "password": "p-1"}',
+        b'{"id": "wh_1", "secret": "p-1"}',
+        b'{"api\\u004bey": "p-1"}',  # the name hidden in an escape
+        '{"to\u212aen": "p-1"}'.encode(),  # a Kelvin sign, which str.lower() folds to k
+        b'{"nested": [{"X-Access-Token": "p-1"}]}',
+    ],
+)
+def test_a_secret_in_a_short_body_is_never_kept_not_even_until_it_is_read(body: bytes) -> None:
+    journal = Journal()
+    journal.record(**entry(request_body=body, response_body=body))
+
+    (kept,) = journal.query({})
+    assert b"p-1" not in repr(tuple(kept)).encode() and "p-1" not in repr(tuple(kept))
+    assert REDACTED in kept.request_body and REDACTED in kept.response_body
