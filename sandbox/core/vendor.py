@@ -61,6 +61,9 @@ class Docs:
     more_examples: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     answer_examples: Mapping[str, Any] = field(default_factory=dict)  # name -> the seeds' success answer
     components: Mapping[str, Any] = field(default_factory=dict)  # JSON Schemas that answers may $ref
+    # A record's review stage decides whether an action on it is taken (Infobip): a Postman request on a record
+    # the collection made then checks for a documented status, not for success.
+    stage_dependent: bool = False
 
 
 @dataclass(frozen=True)

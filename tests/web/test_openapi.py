@@ -214,8 +214,16 @@ def test_the_postman_collection_holds_every_operation_with_the_demo_auth(client:
     }
     assert {item["name"] for item in made["item"]} == operations
     assert f"demo-{vendor}-" in str(made["auth"])
+    by_id = {
+        op["operationId"]: op for path in document["paths"].values() for k, op in path.items() if k != "parameters"
+    }
     for item in made["item"]:
-        assert any(
-            "to.have.status" in line or "to.include(pm.response.code)" in line
-            for line in item["event"][0]["script"]["exec"]
-        )
+        script = "\n".join(item["event"][0]["script"]["exec"])
+        succeeds = any(int(status) < 300 for status in by_id[item["name"]]["responses"])
+        on_made = "{{" in item["request"]["url"]["raw"].removeprefix("{{baseUrl}}")
+        # The success status exactly wherever the answer is certain: everywhere but on what an Infobip review's
+        # stage decides (the collection's own brands and campaigns) and on what always refuses (Infobip's 501s).
+        if succeeds and not (vendor == "infobip" and on_made):
+            assert "pm.response.to.have.status(" in script, item["name"]
+        else:
+            assert ").to.include(pm.response.code)" in script, item["name"]

@@ -50,5 +50,6 @@ VENDOR = Vendor(
         examples=EXAMPLES,
         answer_examples=ANSWER_EXAMPLES,
         components=COMPONENTS,
+        stage_dependent=True,
     ),
 )
