@@ -200,7 +200,17 @@ def test_swagger_ui_is_served_offline_with_the_demo_credential(client: FlaskClie
     for source in (s for s in sources if s.startswith("/")):
         assert client.get(source).status_code == 200
     assert f'"/_sandbox/openapi/{vendor}.json"' in html
-    assert f"demo-{vendor}-" in html  # the demo credential, prefilled
+    scheme, credential = PREFILLED[vendor]  # the demo credential, prefilled in the vendor's own scheme
+    assert f'ui.preauthorizeApiKey("{scheme}", "{credential}")' in html
+    assert spec(client, vendor)["servers"][0]["url"] == f"http://localhost/{vendor}"  # "Try it out" calls here
+
+
+PREFILLED = {
+    "webex": ("bearer", "demo-webex-api-key-0001"),
+    "infobip": ("App", "App demo-infobip-api-key-0001"),  # an API key scheme: the header's whole value
+    "zexa": ("bearer", "demo-zexa-api-key-0001"),
+    "dailystory": ("bearer", "demo-dailystory-token-0001"),
+}
 
 
 @pytest.mark.parametrize("vendor", DOCUMENTED)
