@@ -72,7 +72,7 @@ def record(vendor: str, collection: str, key: str) -> Any:
     tenant = _required(sandbox)
     shown = _shown(sandbox, vendor, collection)
     # A control read, as GET /_sandbox/lifecycles/{name}/{id}: the steps that fell due run, but a manual record is
-    # not moved (the dashboard reads an open timeline every second, which walked it through its whole lifecycle).
+    # not moved (the dashboard reads an open timeline at each refresh, which walked it through its whole lifecycle).
     sandbox.lifecycles.tick(tenant)
     found = sandbox.store.get(table_name(vendor, collection, tenant), key)
     if found is None:

@@ -123,7 +123,7 @@ def webex_campaign(url: str, tenant: Tenant, name: str) -> str:
 def test_a_campaign_created_by_http_appears_within_a_second(page: Any, sandbox_server: Any, tenant: Tenant) -> None:
     webex_campaign(sandbox_server.url, tenant, "Created by curl")
     campaigns = page.locator('table[data-kind="webex.campaigns"]')
-    playwright_api.expect(campaigns).to_contain_text("Created by curl", timeout=1500)
+    playwright_api.expect(campaigns).to_contain_text("Created by curl", timeout=1000)  # the issue's "within a second"
 
 
 def test_the_clock_buttons_take_an_infobip_campaign_to_registered_on_its_timeline(
@@ -223,7 +223,7 @@ def test_times_are_in_the_viewers_zone_and_the_offset_shows(page: Any, sandbox_s
     assert shown == expected  # formatted in the viewer's zone (the context's Asia/Tokyo), not the server's
 
 
-# A control as the keyboard meets it: its id, data-key, or its text (the nodes are drawn again every second).
+# A control as the keyboard meets it: its id, data-key, or its text (the nodes are drawn again at each refresh).
 NAME_OF = "(c) => c.id || c.dataset.key || c.getAttribute('aria-label') || c.textContent.trim()"
 CONTROLS = f"""() => [...document.querySelectorAll('button, input, select, summary, a[href]')]
     .filter((c) => !c.disabled && c.getClientRects().length).map({NAME_OF})"""
