@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +238,18 @@ def test_the_postman_collection_holds_every_operation_with_the_demo_auth(client:
             assert "pm.response.to.have.status(" in script, item["name"]
         else:
             assert ").to.include(pm.response.code)" in script, item["name"]
+
+
+def test_the_readme_says_where_the_documents_are_and_how_to_use_them() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## API descriptions", 1)[1].split("\n## ", 1)[0]
+    for where in ("/_sandbox/openapi/", "/_sandbox/docs/", "/_sandbox/postman/"):
+        assert where in section
+    # The files the section downloads (its curl lines run in tests/live/test_readme_live.py) are the ones its
+    # generator and newman lines take, and it says how Postman imports a collection.
+    downloaded = set(re.findall(r"curl .* -o (\S+)", section))
+    generated = re.search(r"^openapi-python-client generate --path (\S+)", section, re.M)
+    assert generated and generated.group(1) in downloaded
+    ran = re.search(r"^newman run (\S+)", section, re.M)
+    assert ran and ran.group(1) in downloaded
+    assert "Import" in section
