@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,14 @@ pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where the page's calls may go: the control API's blueprints, and the dashboard's own page and assets.
-CONTROL = ("sandbox_control", "sandbox_state", "sandbox_records", "sandbox_scenarios", "sandbox_webhooks")
+CONTROL = (
+    "sandbox_control",
+    "sandbox_state",
+    "sandbox_records",
+    "sandbox_scenarios",
+    "sandbox_webhooks",
+    "zexa_control",
+)
 PAGE = ("sandbox_dashboard",)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # No background networking: nothing may leave this machine (the page itself fetches only its own server).
@@ -328,6 +336,8 @@ def test_the_demo_story_is_accessible_and_fits_the_window(browser: Any, width: i
         page.wait_for_selector("#timeline-steps tr", timeout=WAIT_MS)
         page.locator("#journal-entries summary").first.click()
         page.wait_for_selector("#delivery-rows .badge.failed", timeout=WAIT_MS)  # webhooks delivered and failed
+        zexa = page.locator('table[data-kind="zexa.campaigns"] caption')
+        playwright_api.expect(zexa).to_have_text(re.compile(r"zexa · Campaigns \(\d+\) · [\d.]+ credits \(USD\)"))
         # axe-core (from its PyPI package) over the whole page: WCAG 2.1 A and AA and axe's best practices
         rules = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
         found = Axe().run(page, options={"resultTypes": ["violations"], "runOnly": rules})

@@ -92,7 +92,7 @@ async function renderClock(records) {
   $("advance-next").dataset.due = records.next_due || "";
 }
 
-function renderRecords(records) {
+function renderRecords(records, credits) {
   replace(
     $("kinds"),
     records.kinds.map((kind) => {
@@ -106,7 +106,8 @@ function renderRecords(records) {
           el("td", {}, record.progress ? progress(record.progress) : countdown(record.next))
         )
       );
-      const caption = `${kind.vendor} · ${kind.label} (${kind.total})`;
+      const balance = credits && kind.vendor === "zexa" && kind.collection === "campaigns" ? ` · ${credits.credits} credits (${credits.currency})` : "";
+      const caption = `${kind.vendor} · ${kind.label} (${kind.total})${balance}`;
       return el(
         "table",
         { class: "kind", "data-kind": `${kind.vendor}.${kind.collection}` },
@@ -251,7 +252,9 @@ async function refresh(force = false) {
     if (!state.tenant) return;
     sessionStorage.setItem("tenant", state.tenant);
     const records = await api(scoped("/records"));
-    renderRecords(records);
+    // Zexa's credits, for a tenant that uses Zexa only: the read seeds Zexa's fixtures for a tenant without them
+    const zexa = records.kinds.some((kind) => kind.vendor === "zexa" && kind.total);
+    renderRecords(records, zexa ? await api(scoped("/zexa/credits")) : null);
     await Promise.all([renderClock(records), renderTimeline(), renderJournal(), renderWebhooks()]);
     // A select being chosen in keeps its value: those sections wait for the next round.
     const choosing = document.activeElement && document.activeElement.tagName === "SELECT";
