@@ -408,3 +408,41 @@ def test_swagger_ui_tries_an_operation_out_against_this_sandbox_with_the_demo_ke
     playwright_api.expect(status).to_have_text("200", timeout=WAIT_MS)  # the demo key was prefilled
     context.close()
     assert all(url.startswith(f"{sandbox_server.url}/") for url in seen), seen  # offline: nothing else fetched
+
+
+def test_the_journal_filters_a_date_advance_and_opening_by_credential(
+    page: Any, sandbox_server: Any, tenant: Tenant
+) -> None:
+    url = sandbox_server.url
+    webex_campaign(url, tenant, "Filtered")
+    assert requests.post(f"{url}/zexa/v1/campaigns", json={}, headers=tenant.zexa, timeout=5).status_code == 400
+    entries = page.locator("#journal-entries li")
+    playwright_api.expect(entries).to_have_count(2, timeout=WAIT_MS)
+    page.get_by_label("Vendor").select_option("zexa")
+    playwright_api.expect(entries).to_have_count(1, timeout=WAIT_MS)
+    playwright_api.expect(entries.first).to_contain_text("POST /zexa/v1/campaigns → 400")
+    page.get_by_label("Vendor").select_option("")
+    page.get_by_label("Status").fill("200")
+    playwright_api.expect(entries).to_have_count(1, timeout=WAIT_MS)
+    playwright_api.expect(entries.first).to_contain_text("POST /webex/v1/campaigns → 200")
+    page.get_by_label("Status").fill("")
+    page.get_by_label("Path (glob)").fill("/v1/nothing*")
+    playwright_api.expect(entries).to_have_count(0, timeout=WAIT_MS)
+    # Advance to a date typed in the viewer's zone: two days past the tenant's virtual now
+    later = page.evaluate(
+        """(iso) => { const d = new Date(new Date(iso).getTime() + 2 * 86400000);
+           const p = (n) => String(n).padStart(2, "0");
+           const day = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+           return `${day}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`; }""",
+        page.locator("#now").get_attribute("datetime"),
+    )
+    page.get_by_label("Advance to (your time zone)").fill(later)
+    page.get_by_role("button", name="Advance", exact=True).click()
+    playwright_api.expect(page.locator("#offset")).to_contain_text("+48.00 h", timeout=WAIT_MS)
+    # Open another tenant by one of its keys
+    other = f"dash-other-{uuid.uuid4().hex[:8]}"
+    made = requests.post(f"{url}/_sandbox/credentials", json={"vendor": "zexa", "tenant": other}, timeout=5).json()
+    page.get_by_label("or open by credential").fill(made["secret"])
+    page.get_by_role("button", name="Open").click()
+    playwright_api.expect(page.locator("#status")).to_contain_text("opened by credential", timeout=WAIT_MS)
+    playwright_api.expect(page.locator("#tenant")).to_have_value(other, timeout=WAIT_MS)
