@@ -109,6 +109,8 @@ def page(browser: Any, sandbox_server: Any, tenant: Tenant) -> Iterator[Any]:
 def assert_control_calls(server: Any, answered: list[tuple[str, str, int]]) -> None:
     """Every call the page made went to the control API a test uses (or fetched its own files), and succeeded."""
     assert answered
+    if server.app is None:  # a shared server (--sandbox-url): its routes are not at hand
+        return
     adapter = server.app.url_map.bind("127.0.0.1")
     for method, url, status in answered:
         endpoint, _ = adapter.match(urlsplit(url).path, method=method)
