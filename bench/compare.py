@@ -22,8 +22,23 @@ LOADS = {
 
 
 def server_cmd(tree: Path, threads: int) -> str:
+    # Run in the tree itself: `python -m` puts the working directory first on sys.path, ahead of PYTHONPATH, and
+    # run.Server starts servers in this checkout, which once made both sides of the A/B run this tree's code.
     python, path = shlex.quote(sys.executable), shlex.quote(str(tree))
-    return f"env PYTHONPATH={path} {python} -m sandbox serve --memory --threads {threads} --port {{port}}"
+    return f"env -C {path} PYTHONPATH={path} {python} -m sandbox serve --memory --threads {threads} --port {{port}}"
+
+
+def check_imports_from(tree: Path) -> None:
+    """Fail loudly unless a server started as ``server_cmd`` starts it imports ``sandbox`` from ``tree``."""
+    probe = f"env -C {shlex.quote(str(tree))} PYTHONPATH={shlex.quote(str(tree))} {shlex.quote(sys.executable)}"
+    found = subprocess.run(
+        [*shlex.split(probe), "-c", "import sandbox; print(sandbox.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(found).resolve().is_relative_to(tree.resolve()):
+        raise run.BenchError(f"a server for {tree} would import {found}")
 
 
 def measure(command: str, seconds: float, warmup: float, starts: int) -> dict[str, float]:
@@ -50,8 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sandbox-baseline-") as folder:
         baseline = Path(folder) / "tree"
         subprocess.run(["git", "worktree", "add", "--detach", str(baseline), args.revision], cwd=ROOT, check=True)
+        # Byte-compiled as `make bench` compiles this tree: without it the baseline's start pays compiling every
+        # module where PYTHONDONTWRITEBYTECODE is set.
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(baseline / "sandbox")], check=True)
         try:
             trees = {"baseline": baseline, "this": ROOT}
+            for tree in trees.values():
+                check_imports_from(tree)
             seen: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
             for round_ in range(args.rounds):
                 order = list(trees) if round_ % 2 == 0 else list(trees)[::-1]  # neither always goes first
