@@ -88,6 +88,15 @@ def test_zexa_credits_set_for_a_new_key_are_its_balance(client: FlaskClient, fre
     assert ok(client.get(f"{ZEXA}/credits", headers=bearer(key)))["credits"] == 7
 
 
+def test_zexa_credits_take_the_vendor_field_every_control_call_takes(client: FlaskClient, fresh_key: Key) -> None:
+    key = fresh_key("zexa")
+    assert ok(client.post("/_sandbox/zexa/credits", json={"credential": key, "vendor": "zexa", "balance": 9}))
+    assert ok(client.get(f"/_sandbox/zexa/credits?credential={key}&vendor=zexa"))["credits"] == 9
+    refused = client.post("/_sandbox/zexa/credits", json={"credential": key, "vendor": "webex", "balance": 1})
+    assert refused.status_code == 400 and "Zexa's credits" in refused.get_json()["message"]
+    assert ok(client.get(f"/_sandbox/zexa/credits?credential={key}"))["credits"] == 9
+
+
 def test_journal_reset_state_and_webhook_calls_take_a_new_key(client: FlaskClient, fresh_key: Key) -> None:
     key = fresh_key("webex")
     assert ok(client.get(f"/_sandbox/requests?credential={key}"))["requests"] == []

@@ -16,6 +16,10 @@ MAX_CREDITS = 1_000_000_000
 
 
 def _tenant(sandbox: Sandbox, values: dict[str, Any]) -> str:
+    # "vendor" is taken as every other control call takes it (it narrows which vendor's key "credential" is);
+    # here only Zexa's makes sense.
+    if "vendor" in values and values["vendor"] != VENDOR:
+        raise ControlError(400, "invalid_request", f'vendor: these are Zexa\'s credits: "{VENDOR}" or leave it out')
     picked: dict[str, Any] = {k: values[k] for k in ("tenant", "credential") if k in values}
     tenant = required_scope(sandbox, picked, VENDOR)
     sandbox.ensure_tenant(tenant, VENDOR)  # seeding later would overwrite the balance set here
@@ -48,7 +52,7 @@ def credits(sandbox: Sandbox, query: dict[str, Any]) -> Any:
 @control()
 def top_up(sandbox: Sandbox, body: dict[str, Any]) -> Any:
     """``{"tenant"|"credential", "amount": N}`` adds N credits; ``{"balance": N}`` sets the balance."""
-    unknown = sorted(set(body) - {"tenant", "credential", "amount", "balance"})
+    unknown = sorted(set(body) - {"tenant", "credential", "vendor", "amount", "balance"})
     if unknown:
         raise ControlError(400, "invalid_request", f"unknown fields {unknown}")
     amount, balance = _amount(body, "amount", 0), _amount(body, "balance", 0)
