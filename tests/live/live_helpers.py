@@ -21,6 +21,15 @@ from typing import Any
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
 HTTP_TIMEOUT = 5.0
+# The control API's blueprints: what the dashboard (and a test) may call; the page's own blueprints serve files only.
+CONTROL = (
+    "sandbox_control",
+    "sandbox_state",
+    "sandbox_records",
+    "sandbox_scenarios",
+    "sandbox_webhooks",
+    "zexa_control",
+)
 
 
 def free_port() -> int:

@@ -18,23 +18,14 @@ import pytest
 import requests
 from axe_playwright_python.sync_playwright import Axe
 from infobip_helpers import campaign_body
-from live_helpers import ServerProcess, free_port, wait_until
+from live_helpers import CONTROL, ServerProcess, free_port, wait_until
 from PIL import Image
 from playwright import sync_api as playwright_api  # a dev dependency: missing, the suite fails rather than skips
 
 pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where the page's calls may go: the control API's blueprints, and the dashboard's own page and assets.
-CONTROL = (
-    "sandbox_control",
-    "sandbox_state",
-    "sandbox_records",
-    "sandbox_scenarios",
-    "sandbox_webhooks",
-    "zexa_control",
-)
-PAGE = ("sandbox_dashboard",)
+PAGE = ("sandbox_dashboard",)  # besides the control API (CONTROL), the page may fetch only its own page and assets
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # No background networking: nothing may leave this machine (the page itself fetches only its own server).
 CHROMIUM_ARGS = [

@@ -7,17 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from live_helpers import CONTROL
 
 ROOT = Path(__file__).resolve().parents[2]
-# The control API's blueprints: what the page (and a test) may call. The dashboard's own blueprint serves files only.
-CONTROL = (
-    "sandbox_control",
-    "sandbox_state",
-    "sandbox_records",
-    "sandbox_scenarios",
-    "sandbox_webhooks",
-    "zexa_control",
-)
 FILES = ("sandbox_state.image",)  # served images: stateless files, documented with their vendor
 
 
