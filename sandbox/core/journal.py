@@ -21,12 +21,18 @@ _SECRET_WORDS = ("password", "passphrase", "secret", "token", "apikey", "authori
 # between them (a name is folded that way); a backslash may hide a letter in an escape, so it parses the text too.
 _HINT = re.compile("|".join("[^a-z]*".join(word) for word in _SECRET_WORDS))
 _FORM_PAIR = re.compile(r"(^|[&;?])([^=&;]+)=([^&;]*)")
-_HINT_BYTES = re.compile(_HINT.pattern.encode())
+# _HINT on bytes, done faster (it runs on every recorded body): the letters alone, lowered, hold a secret's name
+# exactly where the text holds its letters in order with only non-letters between (a regex took 12 us on 1 KB).
+_FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_NON_LETTERS = bytes(byte for byte in range(256) if not 97 <= byte <= 122 and not 65 <= byte <= 90)
+_SECRET_BYTES = tuple(word.encode() for word in _SECRET_WORDS)
 
 
 def may_hold_secret(body: bytes) -> bool:
     """Whether masking could change ``body``: a secret's name, an escape, or text ``str.lower`` folds otherwise."""
-    return not body.isascii() or b"\\" in body or _HINT_BYTES.search(body.lower()) is not None
+    if not body.isascii() or b"\\" in body:
+        return True
+    return any(map(body.translate(_FOLD, _NON_LETTERS).__contains__, _SECRET_BYTES))
 
 
 def is_secret_name(name: str) -> bool:

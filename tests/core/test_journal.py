@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from typing import Any
 
 import pytest
 
-from sandbox.core import memory
+from sandbox.core import journal, memory
 from sandbox.core.journal import REDACTED, Journal, redact
 
 
@@ -166,3 +168,15 @@ def test_a_secret_in_a_short_body_is_never_kept_not_even_until_it_is_read(body: 
     (kept,) = journal.query({})
     assert b"p-1" not in repr(tuple(kept)).encode() and "p-1" not in repr(tuple(kept))
     assert REDACTED in kept.request_body and REDACTED in kept.response_body
+
+
+def test_the_fast_secret_check_on_bytes_finds_what_the_name_pattern_finds() -> None:
+    # may_hold_secret runs on every recorded body, so it folds the letters instead of running _HINT; both must
+    # agree on every ASCII text (seeded random texts built from pieces of secret names and separators).
+    pattern = re.compile(journal._HINT.pattern.encode())
+    pieces = [b"pass", b"word", b"_", b"-", b'"', b"Sec", b"ret", b"tok", b"En", b"api", b"KEY", b"x", b"1", b" ",
+              b"Authorization", b"cred", b"ential", b"priv", b"ate", b"key", b"phrase", b"a", b":"]  # fmt: skip
+    chooser = random.Random(7)
+    for _ in range(20_000):
+        text = b"".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 8)))
+        assert journal.may_hold_secret(text) == (pattern.search(text.lower()) is not None), text
