@@ -7,12 +7,14 @@ the sandbox in ways ``reset()`` does not undo gives them an app of their own (fu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from disk_helpers import FullDisk
 from flask import Flask
 from flask.testing import FlaskClient
+from live_helpers import ServerProcess
 
 from sandbox.app import create_app
 from sandbox.config import Config
@@ -54,3 +56,20 @@ def fresh_key() -> Callable[[str], str]:
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
     """A disk to fill and free within a test (writes before ``fill()`` go through)."""
     return FullDisk(monkeypatch)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """``start_server(*args)``: ``python -m sandbox serve *args`` in the test's folder, once it printed its ready
+    line; every server it started is killed (its whole process group) when the test ends."""
+    started: list[ServerProcess] = []
+
+    def start(*args: str) -> ServerProcess:
+        server = ServerProcess(*args, cwd=tmp_path)
+        started.append(server)
+        server.wait_ready()
+        return server
+
+    yield start
+    for server in started:
+        server.kill()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,21 +20,6 @@ CAMPAIGN = {
     "notifications": [{"emailId": "ops@example.com"}],
     "alertsettings": [{"alertType": "N0002"}],
 }
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
-    started: list[ServerProcess] = []
-
-    def start(*args: str) -> ServerProcess:
-        server = ServerProcess(*args, cwd=tmp_path)
-        started.append(server)
-        server.wait_ready()
-        return server
-
-    yield start
-    for server in started:
-        server.kill()
 
 
 def create_campaign(server: ServerProcess) -> str:
@@ -67,16 +52,16 @@ def test_serve_prints_base_urls_and_a_ready_line(tmp_path: Path) -> None:
 
 @pytest.mark.live
 def test_a_campaign_survives_a_restart_on_the_same_data_dir(
-    serve: Callable[..., ServerProcess], tmp_path: Path
+    start_server: Callable[..., ServerProcess], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    first = serve("--data-dir", str(data_dir))
+    first = start_server("--data-dir", str(data_dir))
     campaign_id = create_campaign(first)
     # Stopped at once (likely before the change log's next commit): shutdown folds everything into the one file.
     assert first.stop() == 0
     assert [entry.name for entry in data_dir.iterdir()] == ["sandbox.json"]
 
-    second = serve("--data-dir", str(data_dir))
+    second = start_server("--data-dir", str(data_dir))
     response = get_campaign(second, campaign_id)
 
     assert response.status_code == 200, response.text
@@ -88,13 +73,13 @@ def test_a_campaign_survives_a_restart_on_the_same_data_dir(
 
 
 @pytest.mark.live
-def test_memory_mode_forgets_everything_on_restart(serve: Callable[..., ServerProcess], tmp_path: Path) -> None:
-    first = serve("--memory")
+def test_memory_mode_forgets_everything_on_restart(start_server: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    first = start_server("--memory")
     campaign_id = create_campaign(first)
     assert get_campaign(first, campaign_id).status_code == 200
     assert first.stop() == 0
 
-    second = serve("--memory")
+    second = start_server("--memory")
     response = get_campaign(second, campaign_id)
 
     assert response.status_code == 404

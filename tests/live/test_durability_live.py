@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,21 +19,6 @@ pytestmark = pytest.mark.live
 
 CLIENTS = 4  # each with a key of its own per round: a Zexa tenant's credits last ~200 campaigns
 MAX_LOSS_SECONDS = 0.2
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ServerProcess]]:
-    started: list[ServerProcess] = []
-    yield started
-    for server in started:
-        server.kill()
-
-
-def serve(servers: list[ServerProcess], data_dir: Path) -> ServerProcess:
-    server = ServerProcess("--data-dir", str(data_dir), cwd=data_dir.parent)
-    servers.append(server)
-    server.wait_ready()
-    return server
 
 
 def create_until_killed(server: ServerProcess, key: str, acked: dict[str, float], stop: threading.Event) -> None:
@@ -68,14 +53,14 @@ def stored_ids(server: ServerProcess, keys: list[str]) -> set[str]:
 
 
 def test_kill_9_under_create_load_loses_at_most_a_fifth_of_a_second(
-    servers: list[ServerProcess], tmp_path: Path
+    start_server: Callable[..., ServerProcess], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
     survivors: set[str] = set()
     used: list[str] = []
     windows: list[float] = []
     for round_ in range(5):
-        server = serve(servers, data_dir)
+        server = start_server("--data-dir", str(data_dir))
         assert survivors <= stored_ids(server, used), "writes that survived an earlier kill were lost later"
         keys = [f"durability-key-{round_}-{n}" for n in range(CLIENTS)]
         used += keys
@@ -92,7 +77,7 @@ def test_kill_9_under_create_load_loses_at_most_a_fifth_of_a_second(
             worker.join(HTTP_TIMEOUT)
         assert len(acked) > 50, "too little load to say anything"
 
-        server = serve(servers, data_dir)
+        server = start_server("--data-dir", str(data_dir))
         stored = stored_ids(server, keys)
         lost = [at for campaign_id, at in acked.items() if campaign_id not in stored]
         windows.append(killed_at - min(lost) if lost else 0.0)

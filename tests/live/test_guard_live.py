@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -14,27 +13,18 @@ pytestmark = pytest.mark.live
 TOKEN = "live-control-token-0001"
 
 
-@pytest.fixture
-def started() -> Iterator[list[ServerProcess]]:
-    servers: list[ServerProcess] = []
-    yield servers
-    for server in servers:
-        server.kill()
-
-
-def start(started: list[ServerProcess], tmp_path: Path, *args: str) -> tuple[ServerProcess, str]:
-    server = ServerProcess("--memory", *args, cwd=tmp_path)
-    started.append(server)
-    return server, "\n".join(server.wait_ready())
+def start(start_server: Callable[..., ServerProcess], *args: str) -> tuple[ServerProcess, str]:
+    server = start_server("--memory", *args)
+    return server, "\n".join(server.output)  # what it printed up to its ready line
 
 
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_a_control_token_guards_every_control_call(
-    started: list[ServerProcess], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    start_server: Callable[..., ServerProcess], monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     if how == "environment":
         monkeypatch.setenv("SANDBOX_CONTROL_TOKEN", TOKEN)
-    server, output = start(started, tmp_path, *(["--control-token", TOKEN] if how == "option" else []))
+    server, output = start(start_server, *(["--control-token", TOKEN] if how == "option" else []))
 
     assert "Warning" not in output
     assert requests.get(f"{server.url}/_sandbox/health", timeout=HTTP_TIMEOUT).status_code == 401
@@ -45,24 +35,24 @@ def test_a_control_token_guards_every_control_call(
     assert requests.get(f"{server.url}/zexa/v1/campaigns", headers=demo, timeout=HTTP_TIMEOUT).status_code == 200
 
 
-def test_listening_beyond_this_machine_without_a_token_warns(started: list[ServerProcess], tmp_path: Path) -> None:
+def test_listening_beyond_this_machine_without_a_token_warns(start_server: Callable[..., ServerProcess]) -> None:
     # Bound to every interface only for the moment it takes to read its first lines; only loopback is called.
-    server, output = start(started, tmp_path, "--host", "0.0.0.0")
+    server, output = start(start_server, "--host", "0.0.0.0")
 
     assert "Warning: listening on 0.0.0.0" in output and "--control-token" in output
     assert requests.get(f"http://127.0.0.1:{server.port}/_sandbox/health", timeout=HTTP_TIMEOUT).status_code == 200
 
 
-def test_loopback_or_a_token_does_not_warn(started: list[ServerProcess], tmp_path: Path) -> None:
-    _, on_loopback = start(started, tmp_path, "--host", "127.0.0.1")
-    _, with_token = start(started, tmp_path, "--host", "0.0.0.0", "--control-token", TOKEN)
+def test_loopback_or_a_token_does_not_warn(start_server: Callable[..., ServerProcess]) -> None:
+    _, on_loopback = start(start_server, "--host", "127.0.0.1")
+    _, with_token = start(start_server, "--host", "0.0.0.0", "--control-token", TOKEN)
 
     assert "Warning" not in on_loopback
     assert "Warning" not in with_token
 
 
-def test_a_served_sandbox_refuses_webhooks_to_itself(started: list[ServerProcess], tmp_path: Path) -> None:
-    server, _ = start(started, tmp_path)
+def test_a_served_sandbox_refuses_webhooks_to_itself(start_server: Callable[..., ServerProcess]) -> None:
+    server, _ = start(start_server)
     hook = {"url": f"http://127.0.0.1:{server.port}/_sandbox/reset", "events": ["*"]}
     demo = {"Authorization": "Bearer demo-zexa-api-key-0001"}
 

@@ -7,8 +7,7 @@ runs (server._body_limit, web/rsgi.py) and the options go through the command li
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from uuid import uuid4
 
 import pytest
@@ -26,25 +25,10 @@ pytestmark = pytest.mark.live
 MIB = 1024 * 1024
 
 
-@pytest.fixture
-def started() -> Iterator[list[ServerProcess]]:
-    servers: list[ServerProcess] = []
-    yield servers
-    for server in servers:
-        server.kill()
-
-
-def start(started: list[ServerProcess], tmp_path: Path, *args: str) -> ServerProcess:
-    server = ServerProcess("--memory", *args, cwd=tmp_path)
-    started.append(server)
-    server.wait_ready()
-    return server
-
-
 def test_a_snapshot_restore_past_the_body_limit_is_taken_whole_declared_or_chunked(
-    started: list[ServerProcess], tmp_path: Path
+    start_server: Callable[..., ServerProcess],
 ) -> None:
-    server = start(started, tmp_path)
+    server = start_server("--memory")
     state = f"{server.url}/_sandbox/state"
     export = requests.get(state, timeout=HTTP_TIMEOUT).json()
     export["tables"]["webex.notes/demo"] = {f"n{number}": {"text": "x" * 1000} for number in range(3000)}
@@ -63,9 +47,9 @@ def test_a_snapshot_restore_past_the_body_limit_is_taken_whole_declared_or_chunk
     assert too_large.status_code == 413  # a vendor body of that size is still refused
 
 
-def test_max_tenants_caps_the_tenants_of_new_keys(started: list[ServerProcess], tmp_path: Path) -> None:
+def test_max_tenants_caps_the_tenants_of_new_keys(start_server: Callable[..., ServerProcess]) -> None:
     # The fixtures' tenants already fill a cap of 1 and are never evicted: a new key has nowhere to go.
-    server = start(started, tmp_path, "--max-tenants", "1")
+    server = start_server("--memory", "--max-tenants", "1")
 
     refused = requests.get(f"{server.url}{CAMPAIGNS}", headers=webex_auth(f"webex-{uuid4().hex}"), timeout=HTTP_TIMEOUT)
     demo = requests.get(f"{server.url}{CAMPAIGNS}", headers=webex_auth(), timeout=HTTP_TIMEOUT)
@@ -75,9 +59,9 @@ def test_max_tenants_caps_the_tenants_of_new_keys(started: list[ServerProcess], 
     assert demo.status_code == 200
 
 
-def test_webhook_allow_widens_the_policy_of_a_served_sandbox(started: list[ServerProcess], tmp_path: Path) -> None:
+def test_webhook_allow_widens_the_policy_of_a_served_sandbox(start_server: Callable[..., ServerProcess]) -> None:
     # Registration sends nothing and looks no name up; this key's tenant makes no event, so nothing is delivered.
-    server = start(started, tmp_path, "--webhook-allow", "169.254.0.0/16")
+    server = start_server("--memory", "--webhook-allow", "169.254.0.0/16")
     key = zexa_auth(f"zexa-{uuid4().hex}")
 
     def register(url: str) -> requests.Response:

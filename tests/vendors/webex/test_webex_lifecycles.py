@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from flask.testing import FlaskClient
@@ -125,45 +125,42 @@ def test_an_event_takes_the_processing_duration_set_through_the_lifecycles_api(
     assert record(client, key, "events", event_id)["status"] == "processed"
 
 
-# (lifecycle, how a record is made, its collection, its first status, its last status)
+class Kind(NamedTuple):
+    """A Webex record the engine steps: its lifecycle, how one is made, its collection, first and last status."""
+
+    lifecycle: str
+    make: Callable[[FlaskClient, str], str]
+    collection: str
+    first: str
+    last: str
+
+
 KINDS = [
-    ("webex.deployment", deploy, "deployments", "scheduled", "completed"),
-    ("webex.event", send_event, "events", "accepted", "processed"),
+    pytest.param(Kind("webex.deployment", deploy, "deployments", "scheduled", "completed"), id="deployment"),
+    pytest.param(Kind("webex.event", send_event, "events", "accepted", "processed"), id="event"),
 ]
 
 
-@pytest.mark.parametrize(("lifecycle", "make", "collection", "first", "last"), KINDS, ids=["deployment", "event"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_immediate_mode_finishes_the_record_inside_the_call_that_makes_it(
-    client: FlaskClient,
-    fresh_key: Callable[[str], str],
-    lifecycle: str,
-    make: Any,
-    collection: str,
-    first: str,
-    last: str,
+    client: FlaskClient, fresh_key: Callable[[str], str], kind: Kind
 ) -> None:
     key = fresh_key("webex")
-    configure(client, key, lifecycle=lifecycle, mode="immediate")
-    made = make(client, key)
-    assert record(client, key, collection, made)["status"] == last
+    configure(client, key, lifecycle=kind.lifecycle, mode="immediate")
+    made = kind.make(client, key)
+    assert record(client, key, kind.collection, made)["status"] == kind.last
 
 
-@pytest.mark.parametrize(("lifecycle", "make", "collection", "first", "last"), KINDS, ids=["deployment", "event"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_manual_mode_holds_the_record_however_far_the_clock_goes(
-    client: FlaskClient,
-    fresh_key: Callable[[str], str],
-    lifecycle: str,
-    make: Any,
-    collection: str,
-    first: str,
-    last: str,
+    client: FlaskClient, fresh_key: Callable[[str], str], kind: Kind
 ) -> None:
     # No Webex read of a deployment or an event exists, and only a vendor read moves a manual record.
     key = fresh_key("webex")
-    configure(client, key, lifecycle=lifecycle, mode="manual")
-    made = make(client, key)
+    configure(client, key, lifecycle=kind.lifecycle, mode="manual")
+    made = kind.make(client, key)
     advance(client, key, 86_400)
-    assert record(client, key, collection, made)["status"] == first
+    assert record(client, key, kind.collection, made)["status"] == kind.first
 
 
 def test_an_unknown_outcome_is_refused_with_the_known_ones(client: FlaskClient) -> None:
