@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sandbox.config import Config
@@ -15,6 +15,7 @@ from sandbox.core.fixtures import load_vendor_fixtures
 from sandbox.core.ids import Ids
 from sandbox.core.journal import Journal
 from sandbox.core.lifecycle import Lifecycles
+from sandbox.core.machines import Machine
 from sandbox.core.outbox import Outbox
 from sandbox.core.ratelimit import RateLimiter
 from sandbox.core.scenario_files import Known, ScenarioError, build
@@ -200,7 +201,9 @@ class Sandbox:
 
         return snapshot.check(document, self._snapshot_rules(version, self.lifecycles.machines, scenario))
 
-    def _snapshot_rules(self, version: str, machines: Mapping[str, Any], scenario: Any) -> snapshot.Rules:
+    def _snapshot_rules(
+        self, version: str, machines: Mapping[str, Machine], scenario: Callable[[Any], None]
+    ) -> snapshot.Rules:
         return snapshot.Rules(
             version=version,
             vendors=frozenset(self.vendors),

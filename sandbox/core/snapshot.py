@@ -61,12 +61,10 @@ def check(document: Any, rules: Rules) -> dict[str, dict[str, dict[str, Any]]]:
     return tables
 
 
-def check_tables(tables: Mapping[str, Any], rules: Rules, own_only: bool = False) -> None:
-    """Every table, or with ``own_only`` only the sandbox's own (``_sandbox.*``: what a start reads back)."""
+def check_tables(tables: Mapping[str, Any], rules: Rules) -> None:
+    """Every table given (a snapshot's, or at start a loaded store's own ``_sandbox.*``), or ``SnapshotError``."""
     tracked = {(m.vendor, m.collection): m for m in rules.machines.values()}
     for name, rows in tables.items():
-        if own_only and not name.startswith("_sandbox."):
-            continue
         at = f"tables[{_quote(name)}]"
         if not isinstance(rows, dict):
             raise SnapshotError(at, "an object of {key: record} is expected")
