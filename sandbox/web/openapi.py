@@ -66,19 +66,19 @@ def document(app: Flask, vendor: Vendor, server: str, version: str = OPENAPI_VER
             for name in _CONVERTER.findall(rule.rule)
         ]
         spec.path(path=path, operations=operations, parameters=parameters)
-    return _split_case_enums(spec.to_dict())
+    return _enums_for_generators(spec.to_dict())
 
 
-def _split_case_enums(node: Any) -> Any:
+def _enums_for_generators(node: Any) -> Any:
     """The document with every enum whose values differ only in case (Infobip's ``messageTypes``: ``SMS`` or
     ``sms``, a tenant setting) split into an ``anyOf`` of enums that do not, and every enum of strings typed as
     one: client generators name an enum's members by the upper-cased value and stop on such a pair
     (openapi-python-client: "Duplicate key SMS"), and skip an enum of no type."""
     if isinstance(node, list):
-        return [_split_case_enums(item) for item in node]
+        return [_enums_for_generators(item) for item in node]
     if not isinstance(node, dict):
         return node
-    node = {key: _split_case_enums(value) for key, value in node.items()}
+    node = {key: _enums_for_generators(value) for key, value in node.items()}
     values = node.get("enum")
     if isinstance(values, list) and all(isinstance(value, str) for value in values):
         groups: list[list[str]] = []
